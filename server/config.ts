@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const url = (protocols: string[]) =>
+	z.string().refine((v) => {
+		try {
+			return protocols.includes(new URL(v).protocol);
+		} catch {
+			return false;
+		}
+	}, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const envSchema = z.object({
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	HOST: z.string().min(1).default('0.0.0.0'),
+	DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/promiseboard'),
+	REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+	REDIS_PREFIX: z
+		.string()
+		.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, _ . -')
+		.default('promiseboard'),
+	INGEST_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+	DEMO: z.enum(['0', '1', '']).optional(),
+	SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	/** Comma-separated origins allowed to make cookie-authenticated writes besides the node's own. */
+	ALLOWED_ORIGINS: z.string().default(''),
+	/** Concurrency of the in-process recompute worker. */
+	WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+	/** Run BullMQ workers in this process (`npm start`); `npm run worker` runs them alone. */
+	WORKERS: z.enum(['0', '1']).default('1')
+});
+
+export interface Config {
+	port: number;
+	host: string;
+	databaseUrl: string;
+	redisUrl: string;
+	redisPrefix: string;
+	ingestToken: string | undefined;
+	demo: boolean;
+	sessionSecret: string;
+	logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+	allowedOrigins: string[];
+	workerConcurrency: number;
+	workers: boolean;
+}
+
+export class ConfigError extends Error {
+	constructor(readonly problems: string[]) {
+		super(`Invalid configuration: ${problems.join('; ')}`);
+		this.name = 'ConfigError';
+	}
+}
+
+/** Parses the whole environment once; every bad variable is reported together. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	const known = Object.keys(envSchema.shape);
+	const picked = Object.fromEntries(
+		known.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]])
+	);
+	const parsed = envSchema.safeParse(picked);
+	if (!parsed.success) {
+		throw new ConfigError(
+			parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(picked[String(i.path[0])])}: ${i.message}`)
+		);
+	}
+	const e = parsed.data;
+	return {
+		port: e.PORT,
+		host: e.HOST,
+		databaseUrl: e.DATABASE_URL,
+		redisUrl: e.REDIS_URL,
+		redisPrefix: e.REDIS_PREFIX,
+		ingestToken: e.INGEST_TOKEN,
+		demo: e.DEMO === '1',
+		sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+		logLevel: e.LOG_LEVEL,
+		allowedOrigins: e.ALLOWED_ORIGINS.split(',')
+			.map((s) => s.trim())
+			.filter(Boolean),
+		workerConcurrency: e.WORKER_CONCURRENCY,
+		workers: e.WORKERS === '1'
+	};
+}

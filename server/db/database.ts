@@ -1,0 +1,47 @@
+import postgres from 'postgres';
+import type { Logger } from '../logger.ts';
+
+export type Sql = postgres.Sql<Record<string, never>>;
+export type TxSql = postgres.TransactionSql<Record<string, never>>;
+
+const DUPLICATE_DATABASE = '42P04';
+
+/** Creates the database named in `url` if it does not exist (CONTRACT: "created if missing"). */
+export async function ensureDatabase(url: string, log?: Logger): Promise<void> {
+	const target = new URL(url);
+	const name = decodeURIComponent(target.pathname.slice(1));
+	if (!name) throw new Error('DATABASE_URL names no database');
+	const admin = new URL(url);
+	admin.pathname = '/postgres';
+	const sql = postgres(admin.toString(), { max: 1, onnotice: () => {}, connect_timeout: 10 });
+	try {
+		const [row] = await sql`select 1 as present from pg_database where datname = ${name}`;
+		if (row) return;
+		try {
+			await sql.unsafe(`create database "${name.replaceAll('"', '""')}"`);
+			log?.info({ database: name }, 'database created');
+		} catch (err) {
+			// Two nodes starting together both saw it missing; the loser is fine.
+			if ((err as { code?: string }).code !== DUPLICATE_DATABASE) throw err;
+		}
+	} finally {
+		await sql.end({ timeout: 5 });
+	}
+}
+
+export function connect(url: string, opts: { max?: number; applicationName?: string } = {}): Sql {
+	return postgres(url, {
+		max: opts.max ?? 10,
+		idle_timeout: 30,
+		connect_timeout: 10,
+		onnotice: () => {},
+		connection: { application_name: opts.applicationName ?? 'promiseboard' },
+		transform: postgres.camel,
+		types: {
+			// seq and counters are bigint in SQL but stay far below 2^53: numbers are what callers want.
+			bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+			// Calendar dates are site-local strings in the contract; a JS Date would shift them by zone.
+			date: { to: 1082, from: [1082], serialize: (x: string) => x, parse: (x: string) => x }
+		}
+	}) as unknown as Sql;
+}

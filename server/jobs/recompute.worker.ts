@@ -1,0 +1,75 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Logger } from '../logger.ts';
+import type { PositionsRepository } from '../repositories/positions.repository.ts';
+import type { RecomputeService } from '../services/recompute.service.ts';
+import { RECOMPUTE_QUEUE, type QueueOptions, type RecomputeJob, type RecomputeQueue } from './queues.ts';
+
+export interface WorkerDeps extends QueueOptions {
+	recompute: RecomputeService;
+	positions: PositionsRepository;
+	queue: RecomputeQueue;
+	concurrency: number;
+	log: Logger;
+	/** How long a pair may stay dirty before the sweep assumes its job was lost. */
+	sweepAfterSeconds?: number;
+	sweepEveryMs?: number;
+}
+
+/**
+ * Runs recompute jobs and the reconciliation sweep. The sweep is a timer in the worker process, not
+ * a BullMQ repeatable job, because it must survive exactly what it repairs: a flushed Redis.
+ */
+export class RecomputeWorker {
+	private readonly worker: Worker<RecomputeJob>;
+	private sweepTimer: NodeJS.Timeout | undefined;
+	private sweeping = false;
+
+	constructor(private readonly d: WorkerDeps) {
+		this.worker = new Worker<RecomputeJob>(RECOMPUTE_QUEUE, (job) => this.process(job), {
+			connection: d.connection,
+			prefix: d.prefix,
+			concurrency: d.concurrency,
+			autorun: false
+		});
+		this.worker.on('failed', (job, err) => d.log.warn({ err, job: job?.id, attempts: job?.attemptsMade }, 'recompute failed'));
+		this.worker.on('error', (err) => d.log.error({ err }, 'worker error'));
+	}
+
+	start(): void {
+		void this.worker.run();
+		const every = this.d.sweepEveryMs ?? 5_000;
+		// Jitter keeps several worker processes from sweeping in lockstep.
+		this.sweepTimer = setInterval(() => void this.sweep(), every + Math.floor(Math.random() * (every / 5)));
+		this.sweepTimer.unref();
+	}
+
+	private async process(job: Job<RecomputeJob>) {
+		const { sku, site } = job.data ?? ({} as RecomputeJob);
+		if (typeof sku !== 'string' || typeof site !== 'string') throw new UnrecoverableError('job data needs sku and site');
+		return this.d.recompute.recompute({ sku, site });
+	}
+
+	/** Re-enqueues pairs left dirty longer than a job should take: their job was lost. */
+	async sweep(): Promise<number> {
+		if (this.sweeping) return 0;
+		this.sweeping = true;
+		try {
+			const stale = await this.d.positions.dirtyOlderThan(this.d.sweepAfterSeconds ?? 10, 5_000);
+			if (stale.length) {
+				this.d.log.info({ pairs: stale.length }, 'sweep re-enqueues dirty pairs');
+				await this.d.queue.enqueue(stale);
+			}
+			return stale.length;
+		} catch (err) {
+			this.d.log.warn({ err }, 'sweep failed');
+			return 0;
+		} finally {
+			this.sweeping = false;
+		}
+	}
+
+	async close(): Promise<void> {
+		clearInterval(this.sweepTimer);
+		await this.worker.close();
+	}
+}

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { RequestHandler } from 'express';
+import { Redis } from 'ioredis';
+import type { Config } from './config.ts';
+import { connect, ensureDatabase, type Sql } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { RecomputeQueue } from './jobs/queues.ts';
+import { RecomputeWorker } from './jobs/recompute.worker.ts';
+import type { Logger } from './logger.ts';
+import { createHttpApp } from './http/app.ts';
+import { createSocketServer } from './realtime/socket.server.ts';
+import { createServices, type Services } from './services/services.ts';
+import { seedDemo } from './demo/seed.ts';
+
+export interface NodeOptions {
+	web: boolean;
+	workers: boolean;
+	/** Serve the SvelteKit app from build/ (API-only tests leave it off). */
+	app?: boolean;
+}
+
+export interface RunningNode {
+	port: number;
+	url: string;
+	sql: Sql;
+	services: Services;
+	worker: RecomputeWorker | null;
+	close(): Promise<void>;
+}
+
+const BUILD_HANDLER = fileURLToPath(new URL('../build/handler.js', import.meta.url));
+
+async function loadSvelteKit(log: Logger): Promise<RequestHandler> {
+	if (!existsSync(BUILD_HANDLER)) {
+		throw new Error('build/handler.js is missing: run `npm run build` first (npm start and npm run demo do)');
+	}
+	log.debug('loading SvelteKit handler');
+	const mod = (await import(pathToFileURL(BUILD_HANDLER).href)) as { handler: RequestHandler };
+	return mod.handler;
+}
+
+/** Starts a web node, a worker node, or both in one process, on one http.Server. */
+export async function startNode(config: Config, log: Logger, opts: NodeOptions): Promise<RunningNode> {
+	await ensureDatabase(config.databaseUrl, log);
+	const sql = connect(config.databaseUrl, { max: opts.web ? 20 : 10 });
+	await migrate(sql, log);
+
+	const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+	redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+	const queue = new RecomputeQueue({ connection: redis, prefix: config.redisPrefix });
+	const services = createServices(sql, queue, config, log);
+
+	if (config.demo) await seedDemo(services, sql, log);
+
+	let worker: RecomputeWorker | null = null;
+	if (opts.workers) {
+		worker = new RecomputeWorker({
+			connection: redis,
+			prefix: config.redisPrefix,
+			recompute: services.recompute,
+			positions: services.repos.positions,
+			queue,
+			concurrency: config.workerConcurrency,
+			log: log.child({ component: 'worker' })
+		});
+		worker.start();
+	}
+
+	let http: Server | null = null;
+	let sockets: ReturnType<typeof createSocketServer> | null = null;
+	let port = 0;
+	if (opts.web) {
+		const svelteKit = opts.app === false ? undefined : await loadSvelteKit(log);
+		const app = createHttpApp({ config, services, sql, redis, log, svelteKit });
+		http = createServer(app);
+		sockets = createSocketServer(http, { services, log: log.child({ component: 'socket' }) });
+		await sockets.start();
+		http.on('upgrade', (req, socket) => {
+			// Socket.IO answers its own path; anything unclaimed is refused instead of left hanging.
+			if (!req.url?.startsWith('/socket.io')) socket.destroy();
+		});
+		await new Promise<void>((resolve, reject) => {
+			http!.once('error', reject);
+			http!.listen(config.port, config.host, () => resolve());
+		});
+		port = (http.address() as AddressInfo).port;
+		log.info({ port, host: config.host }, `listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`);
+	}
+
+	let closing: Promise<void> | null = null;
+	return {
+		port,
+		url: `http://127.0.0.1:${port}`,
+		sql,
+		services,
+		worker,
+		close() {
+			closing ??= (async () => {
+				if (http) {
+					const closed = new Promise<void>((r) => http!.close(() => r()));
+					await sockets?.close();
+					http.closeAllConnections();
+					await closed;
+				}
+				await worker?.close();
+				await queue.close();
+				redis.disconnect();
+				await sql.end({ timeout: 5 });
+			})();
+			return closing;
+		}
+	};
+}

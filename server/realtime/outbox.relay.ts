@@ -1,0 +1,117 @@
+import type { PositionMessage, AlertMessage } from '../../src/lib/contract/socket-events.ts';
+import type { Logger } from '../logger.ts';
+import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository.ts';
+import type { PbServer, PbSocket } from './socket.server.ts';
+import { canSeeSite } from '../../src/lib/policy/access.policy.ts';
+
+const ALL_SITES_ROOM = 'sites:*';
+const BATCH = 1000;
+const POLL_MS = 1000;
+
+export function roomsFor(sites: string[] | null): string[] {
+	return sites === null ? [ALL_SITES_ROOM] : sites.map((s) => `site:${s}`);
+}
+
+/**
+ * Every web node tails the outbox itself and emits to its own sockets, so no cross-node broadcast is
+ * needed for outbox events and a node that was down simply resumes from the last seq it sent.
+ */
+export class OutboxRelay {
+	private lastSeq = 0;
+	private running = false;
+	private pumping: Promise<void> | null = null;
+	private again = false;
+	private timer: NodeJS.Timeout | undefined;
+	private unlisten: (() => Promise<void>) | undefined;
+
+	constructor(
+		private readonly io: PbServer,
+		private readonly outbox: OutboxRepository,
+		private readonly log: Logger
+	) {}
+
+	async start(): Promise<void> {
+		this.lastSeq = await this.outbox.lastSeq();
+		this.running = true;
+		const sub = await this.outbox.listen(() => this.kick());
+		this.unlisten = () => sub.unlisten();
+		// NOTIFY can be lost across a reconnect of the listening connection; polling bounds the delay.
+		this.timer = setInterval(() => this.kick(), POLL_MS);
+		this.timer.unref();
+	}
+
+	async stop(): Promise<void> {
+		this.running = false;
+		clearInterval(this.timer);
+		await this.unlisten?.().catch(() => {});
+		await this.pumping;
+	}
+
+	kick(): void {
+		if (!this.running) return;
+		if (this.pumping) {
+			this.again = true;
+			return;
+		}
+		this.pumping = this.pump()
+			.catch((err) => this.log.error({ err }, 'outbox relay failed'))
+			.finally(() => {
+				this.pumping = null;
+				if (this.again) {
+					this.again = false;
+					this.kick();
+				}
+			});
+	}
+
+	private async pump(): Promise<void> {
+		for (;;) {
+			const rows = await this.outbox.after(this.lastSeq, BATCH);
+			for (const row of rows) this.broadcast(row);
+			if (rows.length) this.lastSeq = rows[rows.length - 1].seq;
+			if (rows.length < BATCH) return;
+		}
+	}
+
+	private broadcast(row: OutboxRow): void {
+		const rooms = row.site === null ? [ALL_SITES_ROOM, ...this.siteRooms()] : [ALL_SITES_ROOM, `site:${row.site}`];
+		// Sockets mid-replay get the row from their replay instead, in order.
+		const replaying = [...this.io.of('/').sockets.values()].filter((s) => s.data.replaying).map((s) => s.id);
+		const target = replaying.length ? this.io.to(rooms).except(replaying) : this.io.to(rooms);
+		emitRow(target, row);
+	}
+
+	private siteRooms(): string[] {
+		return [...this.io.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('site:'));
+	}
+
+	/** Re-emits, in seq order, what the socket may see after `sinceSeq`, then catches up with live rows. */
+	async replay(socket: PbSocket, sinceSeq: number): Promise<number> {
+		socket.data.replaying = true;
+		try {
+			let upTo = sinceSeq;
+			for (;;) {
+				const rows = await this.outbox.after(upTo, BATCH);
+				for (const row of rows) {
+					if (canSeeSite(socket.data.principal, row.site)) emitRow(socket, row);
+					upTo = row.seq;
+				}
+				// Until we reach what the live relay has already sent, keep reading: after that, live takes over.
+				if (rows.length < BATCH && upTo >= this.lastSeq) return upTo;
+				if (rows.length === 0) return upTo;
+			}
+		} finally {
+			socket.data.replaying = false;
+		}
+	}
+}
+
+type Emitter = Pick<PbSocket, 'emit'>;
+
+function emitRow(target: Emitter | ReturnType<PbServer['to']>, row: OutboxRow): void {
+	if (row.topic === 'position') {
+		target.emit('position', { ...(row.payload as Omit<PositionMessage, 'seq'>), seq: row.seq });
+	} else {
+		target.emit('alert', { ...(row.payload as Omit<AlertMessage, 'seq'>), seq: row.seq });
+	}
+}

@@ -1,0 +1,297 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Principal } from '../../auth/principal.ts';
+import { Listeners } from './board-documents.events.ts';
+import { PendingStructsGuard } from './board-documents.pending.ts';
+import { BoardDocumentWriter } from './board-documents.writer.ts';
+import {
+	defaultCanWrite,
+	MalformedMessageError,
+	UpdateRejectedError,
+	type BoardDocument,
+	type BoardDocumentsOptions,
+	type BoardStats,
+	type ConnectionOrigin,
+	type DocumentChange,
+	type DocumentLease,
+	type ReceiveResult,
+	type ServerOrigin
+} from './board-documents.types.ts';
+import { isNoopUpdate } from './yjs.protocol.ts';
+
+interface Entry extends BoardDocument {
+	state: 'loading' | 'ready' | 'unloading';
+	ready: Promise<void>;
+	holders: number;
+	writer: BoardDocumentWriter | null;
+	unloadTimer: NodeJS.Timeout | null;
+	pending: PendingStructsGuard;
+}
+
+/** The transport-free registry of loaded board documents, with their persistence and hooks. */
+export class BoardDocuments {
+	readonly canWrite: (principal: Principal) => boolean;
+	private readonly entries = new Map<string, Entry>();
+	private readonly loads: Listeners<BoardDocument>;
+	private readonly changes: Listeners<DocumentChange>;
+	private readonly unloads: Listeners<string>;
+	private readonly opts: Required<Omit<BoardDocumentsOptions, 'beforeApply' | 'canWrite'>>;
+	private closed = false;
+
+	constructor(private readonly options: BoardDocumentsOptions) {
+		this.canWrite = options.canWrite ?? defaultCanWrite;
+		this.loads = new Listeners(options.log, 'load');
+		this.changes = new Listeners(options.log, 'change');
+		this.unloads = new Listeners(options.log, 'unload');
+		this.opts = {
+			store: options.store,
+			log: options.log,
+			unloadGraceMs: options.unloadGraceMs ?? 30_000,
+			flushDelayMs: options.flushDelayMs ?? 100,
+			compactAfterUpdates: options.compactAfterUpdates ?? 500,
+			retryBaseMs: options.retryBaseMs ?? 200,
+			retryMaxMs: options.retryMaxMs ?? 10_000,
+			pendingTimeoutMs: options.pendingTimeoutMs ?? 10_000
+		};
+	}
+
+	/** After a board was loaded from storage, before any client is answered. */
+	onLoad(listener: (document: BoardDocument) => void): () => void {
+		return this.loads.add(listener);
+	}
+
+	/** Every change applied to a loaded board, whatever its origin, synchronously after it applied. */
+	onChange(listener: (change: DocumentChange) => void): () => void {
+		return this.changes.add(listener);
+	}
+
+	onUnload(listener: (boardId: string) => void): () => void {
+		return this.unloads.add(listener);
+	}
+
+	isLoaded(boardId: string): boolean {
+		return this.entries.get(boardId)?.state === 'ready';
+	}
+
+	loadedBoards(): string[] {
+		return [...this.entries.values()].filter((e) => e.state !== 'loading').map((e) => e.boardId);
+	}
+
+	stats(boardId: string): BoardStats | null {
+		const entry = this.entries.get(boardId);
+		if (!entry?.writer) return null;
+		const { writer } = entry;
+		return { holders: entry.holders, pendingUpdates: writer.pendingUpdates, rowsSinceSnapshot: writer.rowsSinceSnapshot, savingFails: writer.failing };
+	}
+
+	/** Loads the board if needed (fully, before resolving) and keeps it loaded until released. */
+	async acquire(boardId: string): Promise<DocumentLease> {
+		if (this.closed) throw new Error('board documents are closed');
+		let entry = this.entries.get(boardId);
+		if (!entry) entry = this.startLoading(boardId);
+		entry.holders++;
+		this.clearUnloadTimer(entry);
+		try {
+			await entry.ready;
+		} catch (err) {
+			entry.holders--;
+			throw err;
+		}
+		const held = entry;
+		let released = false;
+		return {
+			document: held,
+			release: () => {
+				if (released) return;
+				released = true;
+				held.holders--;
+				if (held.holders === 0) this.scheduleUnload(held);
+			}
+		};
+	}
+
+	/**
+	 * The live document, loaded if needed. It may be unloaded once the grace period passes without
+	 * holders: keep a lease (acquire) instead of the reference, and write through transact().
+	 */
+	async getDocument(boardId: string): Promise<Y.Doc> {
+		const lease = await this.acquire(boardId);
+		lease.release();
+		return lease.document.doc;
+	}
+
+	/** Changes a board as the server: saved, broadcast and seen by onChange like any other change. */
+	async transact<T>(boardId: string, fn: (doc: Y.Doc) => T, reason = 'server'): Promise<T> {
+		const lease = await this.acquire(boardId);
+		try {
+			const { doc } = lease.document;
+			const origin: ServerOrigin = { kind: 'server', reason };
+			let result!: T;
+			doc.transact(() => {
+				result = fn(doc);
+			}, origin);
+			return result;
+		} finally {
+			lease.release();
+		}
+	}
+
+	/**
+	 * Offers a client's update: validated, checked against the write policy and beforeApply, then
+	 * applied with the connection as origin. Throws MalformedMessageError for bytes that are no update.
+	 */
+	async receiveUpdate(document: BoardDocument, update: Uint8Array, origin: ConnectionOrigin): Promise<ReceiveResult> {
+		let decoded: ReturnType<typeof Y.decodeUpdate>;
+		try {
+			// Decoding all of it first keeps a truncated update from half-applying.
+			decoded = Y.decodeUpdate(update);
+		} catch (cause) {
+			throw new MalformedMessageError('undecodable update', { cause });
+		}
+		if (!origin.canWrite) {
+			if (isNoopUpdate(document.doc, decoded)) return 'noop';
+			origin.deny('read-only: this board cannot be changed with your access');
+			return 'denied';
+		}
+		if (this.options.beforeApply) {
+			try {
+				await this.options.beforeApply({ document, update, origin });
+			} catch (err) {
+				if (!(err instanceof UpdateRejectedError)) throw err;
+				origin.deny(err.reason);
+				return 'denied';
+			}
+		}
+		const entry = this.entries.get(document.boardId);
+		if (!entry || entry.doc !== document.doc) throw new Error(`board ${document.boardId} is not loaded`);
+		try {
+			Y.applyUpdate(entry.doc, update, origin);
+		} catch (cause) {
+			throw new MalformedMessageError('update does not apply', { cause });
+		}
+		entry.pending.check(origin);
+		return 'applied';
+	}
+
+	async flush(boardId: string): Promise<void> {
+		await this.entries.get(boardId)?.writer?.flush();
+	}
+
+	/** Saves every buffered update, retrying until `timeoutMs`; rejects naming the boards left unsaved. */
+	async flushAll(timeoutMs = 10_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		const writers = [...this.entries.values()].flatMap((e) => (e.writer ? [[e.boardId, e.writer] as const] : []));
+		const results = await Promise.allSettled(writers.map(([, w]) => this.flushUntil(w, deadline)));
+		const failed = writers.filter((_, i) => results[i].status === 'rejected').map(([id]) => id);
+		if (failed.length) throw new Error(`board updates not saved: ${failed.join(', ')}`);
+	}
+
+	/** Saves everything and drops every board from memory (graceful shutdown). */
+	async close(timeoutMs = 10_000): Promise<void> {
+		this.closed = true;
+		try {
+			await this.flushAll(timeoutMs);
+		} finally {
+			for (const entry of this.entries.values()) this.dispose(entry);
+		}
+	}
+
+	private startLoading(boardId: string): Entry {
+		const doc = new Y.Doc();
+		const awareness = new Awareness(doc);
+		// The server has no presence of its own.
+		awareness.setLocalState(null);
+		const entry: Entry = {
+			boardId, doc, awareness, state: 'loading', ready: Promise.resolve(), holders: 0,
+			writer: null, unloadTimer: null, pending: new PendingStructsGuard(boardId, doc, this.opts.pendingTimeoutMs, this.options.log)
+		};
+		this.entries.set(boardId, entry);
+		entry.ready = this.load(entry);
+		return entry;
+	}
+
+	private async load(entry: Entry): Promise<void> {
+		const { boardId, doc } = entry;
+		try {
+			const stored = await this.options.store.load(boardId);
+			if (this.closed) throw new Error('board documents are closed');
+			const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+			doc.transact(() => {
+				for (const part of parts) {
+					try {
+						Y.applyUpdate(doc, part);
+					} catch (err) {
+						// Skipped, not deleted: compaction refuses to fold a board with a broken row.
+						this.options.log.error({ err, boardId }, 'stored board update does not apply');
+					}
+				}
+			}, 'load');
+			entry.writer = new BoardDocumentWriter(boardId, this.options.store, this.opts, this.options.log, stored.updates.length);
+		} catch (err) {
+			if (this.entries.get(boardId) === entry) this.entries.delete(boardId);
+			entry.awareness.destroy();
+			doc.destroy();
+			this.options.log.error({ err, boardId }, 'loading board failed');
+			throw err;
+		}
+		doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+			entry.writer?.push(update);
+			this.changes.emit({ boardId, doc, update, origin, transaction }, boardId);
+		});
+		entry.state = 'ready';
+		this.loads.emit(entry, boardId);
+	}
+
+	private async flushUntil(writer: BoardDocumentWriter, deadline: number): Promise<void> {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await writer.flush();
+			} catch (err) {
+				const wait = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** attempt, deadline - Date.now());
+				if (wait <= 0) throw err;
+				await sleep(wait);
+			}
+		}
+	}
+
+	private scheduleUnload(entry: Entry): void {
+		if (this.closed) return;
+		this.clearUnloadTimer(entry);
+		entry.unloadTimer = setTimeout(() => void this.unload(entry), this.opts.unloadGraceMs);
+	}
+
+	private clearUnloadTimer(entry: Entry): void {
+		if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+		entry.unloadTimer = null;
+	}
+
+	private async unload(entry: Entry): Promise<void> {
+		entry.unloadTimer = null;
+		if (entry.holders > 0 || entry.state !== 'ready' || !entry.writer) return;
+		entry.state = 'unloading';
+		try {
+			await entry.writer.flush();
+			if (entry.writer.rowsSinceSnapshot > 0 && entry.holders === 0) await entry.writer.compact().catch(() => {});
+		} catch {
+			// Not saved: stay loaded; the writer retries and the next grace period tries again.
+		}
+		if (this.closed || this.entries.get(entry.boardId) !== entry) return;
+		if (entry.holders > 0 || entry.writer.pendingUpdates > 0) {
+			entry.state = 'ready';
+			if (entry.holders === 0) this.scheduleUnload(entry);
+			return;
+		}
+		this.entries.delete(entry.boardId);
+		this.dispose(entry);
+		this.unloads.emit(entry.boardId, entry.boardId);
+	}
+
+	private dispose(entry: Entry): void {
+		this.clearUnloadTimer(entry);
+		entry.pending.stop();
+		entry.writer?.stop();
+		entry.awareness.destroy();
+		entry.doc.destroy();
+	}
+}

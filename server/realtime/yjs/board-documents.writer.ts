@@ -1,0 +1,128 @@
+import { Mutex } from 'async-mutex';
+import * as Y from 'yjs';
+import type { Logger } from '../../logger.ts';
+import type { BoardDocumentStore } from '../../repositories/board-documents.repository.ts';
+
+export interface WriterOptions {
+	flushDelayMs: number;
+	retryBaseMs: number;
+	retryMaxMs: number;
+	compactAfterUpdates: number;
+}
+
+/** Replays a snapshot and updates into a fresh document: GC collapses deleted content. */
+export function foldUpdates(updates: Uint8Array[]): Uint8Array {
+	const doc = new Y.Doc();
+	try {
+		doc.transact(() => {
+			for (const update of updates) Y.applyUpdate(doc, update);
+		});
+		return Y.encodeStateAsUpdate(doc);
+	} finally {
+		doc.destroy();
+	}
+}
+
+/**
+ * Durable, batched persistence of one document's updates. Accepted updates wait here at most
+ * `flushDelayMs`, then go to Postgres as one merged row; a failed save keeps them and retries with
+ * backoff, so an outage costs latency and memory, never edits.
+ */
+export class BoardDocumentWriter {
+	private buffer: Uint8Array[] = [];
+	private timer: NodeJS.Timeout | null = null;
+	private failures = 0;
+	private stopped = false;
+	private compacting = false;
+	// Flushes and compactions of one board never overlap (and keep row order = arrival order).
+	private readonly mutex = new Mutex();
+
+	constructor(
+		private readonly boardId: string,
+		private readonly store: BoardDocumentStore,
+		private readonly options: WriterOptions,
+		private readonly log: Logger,
+		/** Update rows stored after the snapshot; drives compaction. */
+		public rowsSinceSnapshot: number
+	) {}
+
+	get pendingUpdates(): number {
+		return this.buffer.length;
+	}
+
+	get failing(): boolean {
+		return this.failures > 0;
+	}
+
+	push(update: Uint8Array): void {
+		this.buffer.push(update);
+		// While failing, the backoff timer is already set; a new update must not hammer the database.
+		if (!this.timer && !this.stopped) this.schedule(this.options.flushDelayMs);
+	}
+
+	/** Saves everything buffered so far; rejects (keeping the updates) if the store fails. */
+	async flush(): Promise<void> {
+		await this.mutex.runExclusive(async () => {
+			this.clearTimer();
+			if (this.buffer.length === 0) return;
+			const batch = this.buffer;
+			this.buffer = [];
+			try {
+				await this.store.append(this.boardId, batch.length === 1 ? batch[0] : Y.mergeUpdates(batch));
+			} catch (err) {
+				this.buffer = batch.concat(this.buffer);
+				this.failures++;
+				const delay = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (this.failures - 1));
+				this.log.error({ err, boardId: this.boardId, updates: this.buffer.length, retryInMs: delay }, 'saving board updates failed');
+				if (!this.stopped) this.schedule(delay);
+				throw err;
+			}
+			if (this.failures > 0) this.log.info({ boardId: this.boardId, failures: this.failures }, 'saving board updates recovered');
+			this.failures = 0;
+			this.rowsSinceSnapshot++;
+			if (this.buffer.length > 0 && !this.stopped) this.schedule(this.options.flushDelayMs);
+		});
+		if (this.rowsSinceSnapshot > this.options.compactAfterUpdates && !this.compacting) {
+			this.compact().catch(() => {});
+		}
+	}
+
+	/** Folds the stored rows into the snapshot; the live document is not involved. */
+	async compact(): Promise<number> {
+		this.compacting = true;
+		try {
+			return await this.mutex.runExclusive(async () => {
+				try {
+					const folded = await this.store.compact(this.boardId, foldUpdates);
+					this.rowsSinceSnapshot = 0;
+					this.log.debug({ boardId: this.boardId, folded }, 'board compacted');
+					return folded;
+				} catch (err) {
+					this.log.error({ err, boardId: this.boardId }, 'board compaction failed');
+					throw err;
+				}
+			});
+		} finally {
+			this.compacting = false;
+		}
+	}
+
+	/** Stops timers; buffered updates stay readable for a final flush. */
+	stop(): void {
+		this.stopped = true;
+		this.clearTimer();
+	}
+
+	private schedule(delayMs: number): void {
+		this.clearTimer();
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			this.flush().catch(() => {});
+		}, delayMs);
+	}
+
+	private clearTimer(): void {
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+	}
+}

@@ -1,0 +1,65 @@
+import type { InventoryEvent } from '../../src/lib/contract/inventory-event.ts';
+import type { Sql, TxSql } from '../db/database.ts';
+
+export interface StoredEvent {
+	id: string;
+	type: InventoryEvent['type'];
+	sku: string;
+	site: string;
+	qty: number;
+	at: string;
+	po: string | null;
+	eta: string | null;
+	toSite: string | null;
+	commitment: string | null;
+}
+
+export interface InsertedEvent {
+	sku: string;
+	site: string;
+	toSite: string | null;
+}
+
+export class EventsRepository {
+	constructor(private readonly sql: Sql) {}
+
+	/**
+	 * Inserts the batch in one statement; ids seen before are skipped by the primary key.
+	 * One JSON parameter instead of per-row parameters: 10,000 events would overflow the 65,535-parameter cap.
+	 */
+	async insertNew(tx: TxSql, events: InventoryEvent[]): Promise<InsertedEvent[]> {
+		if (events.length === 0) return [];
+		const rows = events.map((e) => ({
+			id: e.id,
+			type: e.type,
+			sku: e.sku,
+			site: e.site,
+			qty: e.qty,
+			at: e.at,
+			po: e.po ?? null,
+			eta: e.eta ?? null,
+			to_site: e.toSite ?? null,
+			commitment: e.commitment ?? null
+		}));
+		return tx<InsertedEvent[]>`
+			insert into inventory_events (id, type, sku, site, qty, at, po, eta, to_site, commitment)
+			select id, type, sku, site, qty, at, po, eta, to_site, commitment
+			from json_to_recordset(${tx.json(rows as never)}::json) as x(
+				id text, type text, sku text, site text, qty integer, at timestamptz,
+				po text, eta date, to_site text, commitment text)
+			on conflict (id) do nothing
+			returning sku, site, to_site
+		`;
+	}
+
+	/** Every event that moves stock at or into one SKU×site, in event-time order. */
+	async forPosition(sql: Sql | TxSql, sku: string, site: string): Promise<StoredEvent[]> {
+		return sql<StoredEvent[]>`
+			select id, type, sku, site, qty, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+				po, eta, to_site, commitment
+			from inventory_events
+			where sku = ${sku} and (site = ${site} or to_site = ${site})
+			order by at, id
+		`;
+	}
+}

@@ -1,0 +1,120 @@
+import {
+	inventoryEventSchema,
+	MAX_EVENTS_PER_REQUEST,
+	type EventValidationError,
+	type IngestResult,
+	type InventoryEvent
+} from '../../src/lib/contract/inventory-event.ts';
+import type { Sql } from '../db/database.ts';
+import type { RecomputeQueue } from '../jobs/queues.ts';
+import type { Logger } from '../logger.ts';
+import type { CatalogRepository } from '../repositories/catalog.repository.ts';
+import type { EventsRepository } from '../repositories/events.repository.ts';
+import type { PairKey, PositionsRepository } from '../repositories/positions.repository.ts';
+import { BadRequestError, PayloadTooLargeError } from './errors.ts';
+
+export interface IngestDeps {
+	sql: Sql;
+	events: EventsRepository;
+	catalog: CatalogRepository;
+	positions: PositionsRepository;
+	queue: RecomputeQueue;
+	log: Logger;
+}
+
+export type EventsBodyFormat = 'json' | 'ndjson';
+
+export class IngestService {
+	constructor(private readonly d: IngestDeps) {}
+
+	/** Parses the raw body into candidate events without trusting any of it yet. */
+	parse(body: string, format: EventsBodyFormat): unknown[] {
+		if (format === 'ndjson') {
+			const items: unknown[] = [];
+			const errors: EventValidationError[] = [];
+			const lines = body.split('\n');
+			for (const [i, raw] of lines.entries()) {
+				const line = raw.trim();
+				if (!line) continue;
+				try {
+					items.push(JSON.parse(line));
+				} catch {
+					errors.push({ index: items.length + errors.length, path: '', message: `line ${i + 1}: not valid JSON` });
+				}
+			}
+			if (errors.length) throw new BadRequestError('malformed NDJSON', errors);
+			return this.capped(items);
+		}
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(body);
+		} catch {
+			throw new BadRequestError('malformed JSON');
+		}
+		return this.capped(Array.isArray(parsed) ? parsed : [parsed]);
+	}
+
+	validate(items: unknown[]): InventoryEvent[] {
+		if (items.length === 0) throw new BadRequestError('no events in the request');
+		const events: InventoryEvent[] = [];
+		const errors: EventValidationError[] = [];
+		items.forEach((item, index) => {
+			const r = inventoryEventSchema.safeParse(item);
+			if (r.success) events.push(r.data);
+			else for (const issue of r.error.issues) errors.push({ index, path: issue.path.join('.'), message: issue.message });
+		});
+		if (errors.length) throw new BadRequestError('invalid events; nothing was stored', errors.slice(0, 1000));
+		return events;
+	}
+
+	/** Stores a validated batch atomically, then asks the workers to recompute what it touched. */
+	async store(events: InventoryEvent[]): Promise<IngestResult> {
+		const touched = await this.d.sql.begin(async (tx) => {
+			const inserted = await this.d.events.insertNew(tx, events);
+			const pairs = touchedPairs(inserted);
+			await this.d.catalog.registerUnknown(
+				tx,
+				unique(inserted.map((e) => e.sku)),
+				unique(inserted.flatMap((e) => (e.toSite ? [e.site, e.toSite] : [e.site])))
+			);
+			await this.d.positions.markDirty(tx, pairs);
+			return { count: inserted.length, pairs };
+		});
+		try {
+			await this.d.queue.enqueue(touched.pairs);
+		} catch (err) {
+			// The rows are durable and marked dirty; the reconciliation sweep recomputes them.
+			this.d.log.warn({ err, pairs: touched.pairs.length }, 'enqueue failed; left to the sweep');
+		}
+		return { accepted: touched.count, duplicates: events.length - touched.count };
+	}
+
+	async ingest(body: string, format: EventsBodyFormat): Promise<IngestResult> {
+		return this.store(this.validate(this.parse(body, format)));
+	}
+
+	private capped(items: unknown[]): unknown[] {
+		if (items.length > MAX_EVENTS_PER_REQUEST) {
+			throw new PayloadTooLargeError(`at most ${MAX_EVENTS_PER_REQUEST} events per request (got ${items.length})`);
+		}
+		return items;
+	}
+}
+
+function unique(values: string[]): string[] {
+	return [...new Set(values)].sort();
+}
+
+export function touchedPairs(inserted: { sku: string; site: string; toSite: string | null }[]): PairKey[] {
+	const seen = new Map<string, PairKey>();
+	for (const e of inserted) {
+		for (const site of e.toSite ? [e.site, e.toSite] : [e.site]) {
+			seen.set(`${e.sku}\u0000${site}`, { sku: e.sku, site });
+		}
+	}
+	return [...seen.values()].sort((a, b) => (a.sku === b.sku ? cmp(a.site, b.site) : cmp(a.sku, b.sku)));
+}
+
+function cmp(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}

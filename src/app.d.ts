@@ -1,0 +1,21 @@
+import type { IncomingMessage } from 'node:http';
+import type { Principal } from '$lib/policy/access.policy';
+import type { RequestContext } from '../server/http/context';
+
+declare global {
+	namespace App {
+		interface Error {
+			message: string;
+		}
+		interface Locals {
+			principal: Principal | null;
+			/** Server services, handed over by the Express layer that hosts SvelteKit. */
+			ctx: RequestContext;
+		}
+		interface Platform {
+			req: IncomingMessage & { pb?: RequestContext };
+		}
+	}
+}
+
+export {};

@@ -1,0 +1,4 @@
+export * from './domain';
+export * from './inventory-event';
+export * from './socket-events';
+export * from './api';
