@@ -12,6 +12,10 @@ import { RecomputeWorker } from './jobs/recompute.worker.ts';
 import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/app.ts';
 import { createSocketServer } from './realtime/socket.server.ts';
+import { createYjsServer, isYjsUpgrade, type YjsServer } from './realtime/yjs/yjs.transport.ts';
+import { can } from '../src/lib/policy/access.policy.ts';
+import { parse as parseCookies } from 'cookie';
+import { SESSION_COOKIE } from './services/auth.service.ts';
 import { createServices, type Services } from './services/services.ts';
 import { seedDemo } from './demo/seed.ts';
 
@@ -71,6 +75,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 
 	let http: Server | null = null;
 	let sockets: ReturnType<typeof createSocketServer> | null = null;
+	let yjs: YjsServer | null = null;
 	let port = 0;
 	if (opts.web) {
 		const svelteKit = opts.app === false ? undefined : await loadSvelteKit(log);
@@ -78,9 +83,23 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 		http = createServer(app);
 		sockets = createSocketServer(http, { services, log: log.child({ component: 'socket' }) });
 		await sockets.start();
-		http.on('upgrade', (req, socket) => {
+		yjs = createYjsServer({
+			log: log.child({ component: 'yjs' }),
+			sql,
+			// Cookie for people, ?token= for display tokens; both resolved before any document is loaded.
+			authorise: async (req) => {
+				const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+				const p = token
+					? await services.auth.fromBearer(token)
+					: await services.auth.fromCookie(parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE]);
+				return p && can(p, 'board:read') ? p : null;
+			},
+			canWrite: (p) => can(p, 'board:write')
+		});
+		http.on('upgrade', (req, socket, head) => {
+			if (isYjsUpgrade(req)) yjs!.handleUpgrade(req, socket, head);
 			// Socket.IO answers its own path; anything unclaimed is refused instead of left hanging.
-			if (!req.url?.startsWith('/socket.io')) socket.destroy();
+			else if (!req.url?.startsWith('/socket.io')) socket.destroy();
 		});
 		await new Promise<void>((resolve, reject) => {
 			http!.once('error', reject);
@@ -102,6 +121,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 				if (http) {
 					const closed = new Promise<void>((r) => http!.close(() => r()));
 					await sockets?.close();
+					await yjs?.close();
 					http.closeAllConnections();
 					await closed;
 				}

@@ -1,4 +1,4 @@
-import type { PositionRow } from '../../src/lib/contract/api.ts';
+import type { PositionListItem, PositionRow } from '../../src/lib/contract/api.ts';
 import type { Sql, TxSql } from '../db/database.ts';
 
 export interface PairKey {
@@ -93,9 +93,9 @@ export class PositionsRepository {
 		return row ?? null;
 	}
 
-	async list(query: ListPositionsQuery): Promise<(PositionRow & { name: string })[]> {
+	async list(query: ListPositionsQuery): Promise<PositionListItem[]> {
 		const like = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-		return this.sql<(PositionRow & { name: string })[]>`
+		return this.sql<PositionListItem[]>`
 			select p.sku, coalesce(k.name, p.sku) as name, p.site, p.on_hand, p.allocated, p.inbound, p.available, p.updated_at
 			from positions p left join skus k on k.code = p.sku
 			where true

@@ -1,4 +1,4 @@
-import type { AvailabilityResponse, PositionRow } from '../../src/lib/contract/api.ts';
+import type { AvailabilityResponse, PositionListItem } from '../../src/lib/contract/api.ts';
 import { visibleSites, canSeeSite, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Repositories } from './services.ts';
 import { NotFoundError } from './errors.ts';
@@ -27,7 +27,7 @@ export class PositionsService {
 		};
 	}
 
-	list(p: Principal, q: { site?: string; q?: string; limit: number; offset: number }): Promise<PositionRow[]> {
+	list(p: Principal, q: { site?: string; q?: string; limit: number; offset: number }): Promise<PositionListItem[]> {
 		return this.repos.positions.list({ ...q, sites: visibleSites(p) });
 	}
 }

@@ -14,7 +14,7 @@ export interface TestNode extends RunningNode {
 /** A real node (HTTP, Socket.IO, workers) on a free port, against a database and prefix of its own. */
 export async function startTestNode(
 	label: string,
-	opts: Partial<NodeOptions> & { env?: Record<string, string> } = {}
+	opts: Partial<Omit<NodeOptions, 'app'>> & { env?: Record<string, string> } = {}
 ): Promise<TestNode> {
 	const svc = await createTestServices(label);
 	const config = loadConfig({
@@ -31,7 +31,9 @@ export async function startTestNode(
 	const node = await startNode(config, createLogger(config.logLevel), {
 		web: opts.web ?? true,
 		workers: opts.workers ?? true,
-		app: opts.app ?? false
+		// In-process nodes serve the API only: SvelteKit's build must be loaded by Node itself, not by
+		// Vitest's module runner, so page tests use spawnTestNode (tests/support/process.ts).
+		app: false
 	});
 	return {
 		...node,

@@ -18,7 +18,7 @@ import {
 	type ReceiveResult,
 	type ServerOrigin
 } from './board-documents.types.ts';
-import { isNoopUpdate } from './yjs.protocol.ts';
+import { CLOSE_CODES, isNoopUpdate } from './yjs.protocol.ts';
 
 interface Entry extends BoardDocument {
 	state: 'loading' | 'ready' | 'unloading';
@@ -71,7 +71,8 @@ export class BoardDocuments {
 	}
 
 	isLoaded(boardId: string): boolean {
-		return this.entries.get(boardId)?.state === 'ready';
+		const state = this.entries.get(boardId)?.state;
+		return state === 'ready' || state === 'unloading';
 	}
 
 	loadedBoards(): string[] {
@@ -80,9 +81,8 @@ export class BoardDocuments {
 
 	stats(boardId: string): BoardStats | null {
 		const entry = this.entries.get(boardId);
-		if (!entry?.writer) return null;
-		const { writer } = entry;
-		return { holders: entry.holders, pendingUpdates: writer.pendingUpdates, rowsSinceSnapshot: writer.rowsSinceSnapshot, savingFails: writer.failing };
+		const writer = entry?.writer;
+		return writer ? { holders: entry.holders, pendingUpdates: writer.pendingUpdates, rowsSinceSnapshot: writer.rowsSinceSnapshot, savingFails: writer.failing } : null;
 	}
 
 	/** Loads the board if needed (fully, before resolving) and keeps it loaded until released. */
@@ -128,9 +128,7 @@ export class BoardDocuments {
 			const { doc } = lease.document;
 			const origin: ServerOrigin = { kind: 'server', reason };
 			let result!: T;
-			doc.transact(() => {
-				result = fn(doc);
-			}, origin);
+			doc.transact(() => (result = fn(doc)), origin);
 			return result;
 		} finally {
 			lease.release();
@@ -160,6 +158,7 @@ export class BoardDocuments {
 			} catch (err) {
 				if (!(err instanceof UpdateRejectedError)) throw err;
 				origin.deny(err.reason);
+				origin.drop(CLOSE_CODES.forbidden, err.reason);
 				return 'denied';
 			}
 		}
@@ -194,6 +193,7 @@ export class BoardDocuments {
 			await this.flushAll(timeoutMs);
 		} finally {
 			for (const entry of this.entries.values()) this.dispose(entry);
+			this.entries.clear();
 		}
 	}
 

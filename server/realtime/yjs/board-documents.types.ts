@@ -75,9 +75,11 @@ export interface BeforeApplyContext {
 }
 
 /**
- * Runs before a writer's update is applied; throw UpdateRejectedError to drop it. Rejecting leaves
- * the author's replica ahead of the server, so a policy that can should rather let the update apply
- * and revert it from onChange with a server transaction (it then reaches every replica).
+ * Runs before a writer's update is applied; throw UpdateRejectedError to refuse it. A refused update
+ * cannot simply be dropped: the author's later edits build on its clock range and would never apply,
+ * so the author is told why and closed with 4403 (its replica has diverged and must be reloaded).
+ * Policies that can should let the update apply and revert it from onChange with a server
+ * transaction instead — the revert reaches every replica, the author's included.
  */
 export type BeforeApply = (context: BeforeApplyContext) => Promise<void> | void;
 

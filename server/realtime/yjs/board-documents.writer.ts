@@ -30,6 +30,7 @@ export function foldUpdates(updates: Uint8Array[]): Uint8Array {
  */
 export class BoardDocumentWriter {
 	private buffer: Uint8Array[] = [];
+	private saving = 0;
 	private timer: NodeJS.Timeout | null = null;
 	private failures = 0;
 	private stopped = false;
@@ -46,8 +47,9 @@ export class BoardDocumentWriter {
 		public rowsSinceSnapshot: number
 	) {}
 
+	/** Updates not durably saved yet, including a batch being saved right now. */
 	get pendingUpdates(): number {
-		return this.buffer.length;
+		return this.buffer.length + this.saving;
 	}
 
 	get failing(): boolean {
@@ -67,9 +69,11 @@ export class BoardDocumentWriter {
 			if (this.buffer.length === 0) return;
 			const batch = this.buffer;
 			this.buffer = [];
+			this.saving = batch.length;
 			try {
 				await this.store.append(this.boardId, batch.length === 1 ? batch[0] : Y.mergeUpdates(batch));
 			} catch (err) {
+				this.saving = 0;
 				this.buffer = batch.concat(this.buffer);
 				this.failures++;
 				const delay = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (this.failures - 1));
@@ -77,6 +81,7 @@ export class BoardDocumentWriter {
 				if (!this.stopped) this.schedule(delay);
 				throw err;
 			}
+			this.saving = 0;
 			if (this.failures > 0) this.log.info({ boardId: this.boardId, failures: this.failures }, 'saving board updates recovered');
 			this.failures = 0;
 			this.rowsSinceSnapshot++;

@@ -1,5 +1,6 @@
 export { default as AppShell } from './AppShell.svelte';
-export { default as NavBar, type NavBarProps, type ShellUser } from './NavBar.svelte';
+export { default as NavBar, type NavBarProps } from './NavBar.svelte';
+export { default as UserArea, type UserAreaProps, type ShellUser } from './UserArea.svelte';
 export { default as ThemeToggle } from './ThemeToggle.svelte';
 export { default as Toaster } from './Toaster.svelte';
 export { default as RiskBadge } from './RiskBadge.svelte';

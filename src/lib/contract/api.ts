@@ -40,6 +40,11 @@ export interface PositionRow {
 	updatedAt: string;
 }
 
+/** A row of `GET /api/positions` (an extension of the contract): the position with its SKU's name. */
+export interface PositionListItem extends PositionRow {
+	name: string;
+}
+
 /** Error body of every 4xx/5xx answer from /api. */
 export interface ApiError {
 	error: string;

@@ -4,6 +4,7 @@ import type { IsoDate } from '../contract/domain.js';
 
 const DAY_MS = 86_400_000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function toUtcMs(d: IsoDate): number {
 	return Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
@@ -15,9 +16,14 @@ function fromUtcMs(ms: number): IsoDate {
 
 /** True for a real calendar date written `YYYY-MM-DD` (rejects 2026-02-30). */
 export function isIsoDate(value: unknown): value is IsoDate {
+	// Checked arithmetically: this runs for every line and commitment of every recompute.
 	if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
-	const ms = toUtcMs(value);
-	return Number.isFinite(ms) && fromUtcMs(ms) === value;
+	const y = Number(value.slice(0, 4));
+	const m = Number(value.slice(5, 7));
+	const d = Number(value.slice(8, 10));
+	if (m < 1 || m > 12 || d < 1) return false;
+	const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+	return d <= (m === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[m - 1]);
 }
 
 export function addDays(d: IsoDate, days: number): IsoDate {

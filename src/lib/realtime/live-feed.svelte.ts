@@ -12,10 +12,14 @@ type Listener<T> = (msg: T) => void;
  */
 export class LiveFeed {
 	state = $state<ConnectionState>('connecting');
-	lastUpdate = $state<Date | null>(null);
+	/** Epoch ms of the last message or successful replay. */
+	lastUpdateAt = $state<number | null>(null);
 	lastSeq = 0;
 	private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
+	// Listener registries, not UI state: nothing renders from them.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private readonly positionListeners = new Set<Listener<PositionMessage>>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private readonly alertListeners = new Set<Listener<AlertMessage>>();
 
 	constructor(private readonly auth?: { token: string }) {}
@@ -38,7 +42,7 @@ export class LiveFeed {
 				if ('upTo' in answer) {
 					this.lastSeq = Math.max(this.lastSeq, answer.upTo);
 					this.state = 'connected';
-					this.lastUpdate = new Date();
+					this.lastUpdateAt = Date.now();
 				}
 			});
 		});
@@ -51,7 +55,7 @@ export class LiveFeed {
 	private accept<T extends { seq: number }>(msg: T, listeners: Set<Listener<T>>): void {
 		if (msg.seq <= this.lastSeq) return;
 		this.lastSeq = msg.seq;
-		this.lastUpdate = new Date();
+		this.lastUpdateAt = Date.now();
 		for (const l of listeners) l(msg);
 	}
 

@@ -12,6 +12,8 @@ export interface NaiveModel {
 	fence: IsoDate | null;
 	days: IsoDate[];
 	ss: number;
+	// Memo of naiveP per day; it only saves repeated work, every value is still re-summed once.
+	memo: Map<string, number>;
 }
 
 export function naiveModel(input: AvailabilityInput, extraDates: IsoDate[] = []): NaiveModel {
@@ -27,7 +29,7 @@ export function naiveModel(input: AvailabilityInput, extraDates: IsoDate[] = [])
 	end = addDays(end, 1);
 	const days: IsoDate[] = [];
 	for (let d = input.today; d <= end; d = addDays(d, 1)) days.push(d);
-	return { input, fence, days, ss: input.safetyStock ?? 0 };
+	return { input, fence, days, ss: input.safetyStock ?? 0, memo: new Map() };
 }
 
 function dueDate(c: CommitmentDemand): IsoDate | null {
@@ -37,6 +39,13 @@ function dueDate(c: CommitmentDemand): IsoDate | null {
 
 /** P(t) re-summed from scratch, optionally without one commitment. */
 export function naiveP(m: NaiveModel, t: IsoDate, excludeId?: string, withoutInbound = false): number {
+	const key = `${t}|${excludeId ?? ''}|${withoutInbound}`;
+	let p = m.memo.get(key);
+	if (p === undefined) m.memo.set(key, (p = sumP(m, t, excludeId, withoutInbound)));
+	return p;
+}
+
+function sumP(m: NaiveModel, t: IsoDate, excludeId: string | undefined, withoutInbound: boolean): number {
 	const { input } = m;
 	let p = input.onHand - (input.backordered ?? 0);
 	if (!withoutInbound)
