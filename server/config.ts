@@ -27,6 +27,9 @@ const envSchema = z.object({
 	ALLOWED_ORIGINS: z.string().default(''),
 	/** Concurrency of the in-process recompute worker. */
 	WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+	/** A pair dirty longer than this is assumed to have lost its job and is re-enqueued by the sweep. */
+	SWEEP_AFTER_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
+	SWEEP_EVERY_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
 	/** Run BullMQ workers in this process (`npm start`); `npm run worker` runs them alone. */
 	WORKERS: z.enum(['0', '1']).default('1')
 });
@@ -43,6 +46,8 @@ export interface Config {
 	logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 	allowedOrigins: string[];
 	workerConcurrency: number;
+	sweepAfterSeconds: number;
+	sweepEveryMs: number;
 	workers: boolean;
 }
 
@@ -80,6 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			.map((s) => s.trim())
 			.filter(Boolean),
 		workerConcurrency: e.WORKER_CONCURRENCY,
+		sweepAfterSeconds: e.SWEEP_AFTER_SECONDS,
+		sweepEveryMs: e.SWEEP_EVERY_MS,
 		workers: e.WORKERS === '1'
 	};
 }

@@ -12,6 +12,8 @@ import { RecomputeWorker } from './jobs/recompute.worker.ts';
 import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/app.ts';
 import { createSocketServer } from './realtime/socket.server.ts';
+import { revalidateYjs } from './realtime/access.revalidator.ts';
+import { isCrossOrigin } from './http/middleware.ts';
 import { createYjsServer, isYjsUpgrade, type YjsServer } from './realtime/yjs/yjs.transport.ts';
 import { can } from '../src/lib/policy/access.policy.ts';
 import { parse as parseCookies } from 'cookie';
@@ -55,7 +57,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 	const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
 	redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
 	const queue = new RecomputeQueue({ connection: redis, prefix: config.redisPrefix });
-	const services = createServices(sql, queue, config, log);
+	const services = createServices(sql, queue, config, log, redis);
 
 	if (config.demo) await seedDemo(services, sql, log);
 
@@ -68,6 +70,8 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			positions: services.repos.positions,
 			queue,
 			concurrency: config.workerConcurrency,
+			sweepAfterSeconds: config.sweepAfterSeconds,
+			sweepEveryMs: config.sweepEveryMs,
 			log: log.child({ component: 'worker' })
 		});
 		worker.start();
@@ -76,12 +80,13 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 	let http: Server | null = null;
 	let sockets: ReturnType<typeof createSocketServer> | null = null;
 	let yjs: YjsServer | null = null;
+	let stopYjsRevalidation: (() => void) | null = null;
 	let port = 0;
 	if (opts.web) {
 		const svelteKit = opts.app === false ? undefined : await loadSvelteKit(log);
 		const app = createHttpApp({ config, services, sql, redis, log, svelteKit });
 		http = createServer(app);
-		sockets = createSocketServer(http, { services, log: log.child({ component: 'socket' }) });
+		sockets = createSocketServer(http, { services, log: log.child({ component: 'socket' }), allowedOrigins: config.allowedOrigins });
 		await sockets.start();
 		yjs = createYjsServer({
 			log: log.child({ component: 'yjs' }),
@@ -89,13 +94,17 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			// Cookie for people, ?token= for display tokens; both resolved before any document is loaded.
 			authorise: async (req) => {
 				const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+				// A cookie sent by a foreign page authenticates nothing (cross-site WebSocket hijacking).
 				const p = token
 					? await services.auth.fromBearer(token)
-					: await services.auth.fromCookie(parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE]);
+					: isCrossOrigin(req, config.allowedOrigins)
+						? null
+						: await services.auth.fromCookie(parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE]);
 				return p && can(p, 'board:read') ? p : null;
 			},
 			canWrite: (p) => can(p, 'board:write')
 		});
+		stopYjsRevalidation = revalidateYjs(yjs, (ps) => services.auth.revoked(ps), log.child({ component: 'yjs' }));
 		http.on('upgrade', (req, socket, head) => {
 			if (isYjsUpgrade(req)) yjs!.handleUpgrade(req, socket, head);
 			// Socket.IO answers its own path; anything unclaimed is refused instead of left hanging.
@@ -121,6 +130,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 				if (http) {
 					const closed = new Promise<void>((r) => http!.close(() => r()));
 					await sockets?.close();
+					stopYjsRevalidation?.();
 					await yjs?.close();
 					http.closeAllConnections();
 					await closed;

@@ -36,7 +36,8 @@ export function connect(url: string, opts: { max?: number; applicationName?: str
 		connect_timeout: 10,
 		onnotice: () => {},
 		connection: { application_name: opts.applicationName ?? 'promiseboard' },
-		transform: postgres.camel,
+		// Column names only: postgres.camel would also rewrite keys inside json values (ids with '_').
+		transform: { column: { from: postgres.toCamel, to: postgres.fromCamel } },
 		types: {
 			// seq and counters are bigint in SQL but stay far below 2^53: numbers are what callers want.
 			bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },

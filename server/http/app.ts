@@ -6,10 +6,13 @@ import type { Sql } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import { NotFoundError } from '../services/errors.ts';
 import type { Services } from '../services/services.ts';
+import { adminRoutes } from './admin.controller.ts';
+import { alertsRoutes } from './alerts.controller.ts';
+import { availabilityRoutes } from './availability.controller.ts';
+import { commitmentsRoutes } from './commitments.controller.ts';
 import { eventsRoutes } from './events.controller.ts';
 import { healthRoutes } from './health.controller.ts';
-import { authenticate, errorHandler, originCheck } from './middleware.ts';
-import { positionsRoutes } from './positions.controller.ts';
+import { authenticate, errorHandler, ingestRateLimit, originCheck } from './middleware.ts';
 import { sessionRoutes } from './session.controller.ts';
 import './context.ts';
 
@@ -23,19 +26,26 @@ export interface HttpAppDeps {
 	svelteKit?: RequestHandler;
 }
 
+const LOCKED_DOWN_CSP = { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] };
+
 export function createHttpApp(d: HttpAppDeps): Express {
 	const app = express();
 	app.disable('x-powered-by');
 	app.set('trust proxy', 'loopback');
-	// SvelteKit writes the CSP itself (kit.csp in svelte.config.js) so its inline bootstrap gets a nonce.
-	app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+	// API answers and assets get a CSP that allows nothing; SvelteKit replaces it on the pages it renders
+	// with its own (kit.csp in svelte.config.js), whose nonce lets its inline bootstrap run.
+	app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: LOCKED_DOWN_CSP }, crossOriginEmbedderPolicy: false }));
 	app.use(healthRoutes(d.sql, d.redis));
 	app.use(authenticate(d.services));
 	app.use(originCheck(d.config.allowedOrigins));
 	app.use('/api/session', express.json({ limit: '16kb' }));
 	app.use(sessionRoutes(d.services));
+	app.use('/api/events', ingestRateLimit(d.services.limits));
 	app.use(eventsRoutes(d.services));
-	app.use(positionsRoutes(d.services));
+	app.use(availabilityRoutes(d.services));
+	app.use(alertsRoutes(d.services));
+	app.use(commitmentsRoutes(d.services));
+	app.use(adminRoutes(d.services));
 	app.use('/api', () => {
 		throw new NotFoundError('no such API route');
 	});

@@ -1,9 +1,11 @@
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parse as parseCookies } from 'cookie';
 import { can, type Action } from '../../src/lib/policy/access.policy.ts';
 import type { Logger } from '../logger.ts';
 import { AppError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../services/errors.ts';
 import { SESSION_COOKIE } from '../services/auth.service.ts';
+import type { RateLimits } from '../services/rate-limit.service.ts';
 import type { Services } from '../services/services.ts';
 
 /** Resolves the principal from a Bearer token or the session cookie; anonymous requests pass through. */
@@ -30,19 +32,54 @@ export function requireAction(action: Action): RequestHandler {
 	};
 }
 
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+/** The host the client addressed; a loopback proxy (the only one trusted) may say it in X-Forwarded-Host. */
+export function requestHost(req: IncomingMessage): string | undefined {
+	const forwarded = req.headers['x-forwarded-host'];
+	if (typeof forwarded === 'string' && LOOPBACK.test(req.socket.remoteAddress ?? '')) return forwarded.split(',')[0].trim();
+	return req.headers.host;
+}
+
 /**
- * Cookie-authenticated writes must come from our own pages: a browser always sends Origin on
- * cross-site POSTs, so a foreign Origin (or a missing one with a cookie) is refused.
+ * True when a page of another origin made this request: browsers send Origin on every cross-site
+ * POST and on every WebSocket handshake. Ours is any scheme on the host the client addressed.
+ */
+export function isCrossOrigin(req: IncomingMessage, allowed: string[]): boolean {
+	const origin = req.headers.origin;
+	if (!origin || allowed.includes(origin)) return false;
+	try {
+		return new URL(origin).host !== requestHost(req);
+	} catch {
+		return true; // "null" (sandboxed frames, file:) and garbage
+	}
+}
+
+/**
+ * Writes must come from our own pages unless they carry a bearer token (never sent by a browser on
+ * its own). A foreign Origin is refused even without a cookie (no signing a victim into the
+ * attacker's account); a missing Origin is refused when a cookie would authenticate the write.
  */
 export function originCheck(allowed: string[]): RequestHandler {
 	return (req, _res, next) => {
 		if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
 		if (req.headers.authorization?.startsWith('Bearer ')) return next();
-		if (!req.headers.cookie) return next();
-		const origin = req.headers.origin;
-		const own = `${req.protocol}://${req.headers.host}`;
-		if (origin && (origin === own || allowed.includes(origin))) return next();
+		if (req.headers.origin ? !isCrossOrigin(req, allowed) : !req.headers.cookie) return next();
 		next(new ForbiddenError('cross-origin request refused'));
+	};
+}
+
+/** Per-token (or per-user) request rate on ingestion; anonymous and unauthorised callers fall through to 401/403. */
+export function ingestRateLimit(limits: RateLimits): RequestHandler {
+	return async (req, _res, next) => {
+		const p = req.principal;
+		if (!p || !can(p, 'events:ingest')) return next();
+		try {
+			await limits.ingest(p);
+			next();
+		} catch (err) {
+			next(err);
+		}
 	};
 }
 

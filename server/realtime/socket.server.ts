@@ -2,11 +2,14 @@ import type { Server as HttpServer } from 'node:http';
 import { parse as parseCookies } from 'cookie';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
-import { replayRequestSchema } from '../../src/lib/contract/socket-events.ts';
+import { alertAckRequestSchema, replayRequestSchema } from '../../src/lib/contract/socket-events.ts';
+import { AppError } from '../services/errors.ts';
 import { can, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Logger } from '../logger.ts';
 import { SESSION_COOKIE } from '../services/auth.service.ts';
 import type { Services } from '../services/services.ts';
+import { isCrossOrigin } from '../http/middleware.ts';
+import { startRevalidation } from './access.revalidator.ts';
 import { OutboxRelay, roomsFor } from './outbox.relay.ts';
 
 interface SocketData {
@@ -19,11 +22,12 @@ export type PbServer = Server<ClientToServerEvents, ServerToClientEvents, Record
 export type PbSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
-const REVALIDATE_MS = 5_000;
 
 export interface SocketDeps {
 	services: Services;
 	log: Logger;
+	/** Origins besides our own whose pages may connect with the session cookie (ALLOWED_ORIGINS). */
+	allowedOrigins?: string[];
 }
 
 export function createSocketServer(http: HttpServer, d: SocketDeps) {
@@ -41,6 +45,8 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 	io.use(async (socket, next) => {
 		try {
 			const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
+			// A foreign page would ride on the visitor's cookie (cross-site WebSocket hijacking).
+			if (!token && isCrossOrigin(socket.request, d.allowedOrigins ?? [])) return next(new Error('cross-origin refused'));
 			const principal = token
 				? await d.services.auth.fromBearer(token)
 				: await d.services.auth.fromCookie(parseCookies(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE]);
@@ -66,16 +72,28 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 				ack({ error: 'replay failed' });
 			}
 		});
+		socket.on('alert:ack', async (req, ack) => {
+			const reply = typeof ack === 'function' ? ack : () => {};
+			const parsed = alertAckRequestSchema.safeParse(req);
+			if (!parsed.success) return reply({ error: 'alert:ack expects {id: string}' });
+			try {
+				await d.services.alerts.acknowledge(socket.data.principal, parsed.data.id);
+				reply({ ok: true });
+			} catch (err) {
+				if (!(err instanceof AppError)) d.log.error({ err }, 'alert:ack failed');
+				reply({ error: err instanceof AppError ? err.message : 'internal error' });
+			}
+		});
 	});
 
-	// A revoked session must lose its open sockets within seconds, not at the next reconnect.
-	const revalidate = setInterval(async () => {
-		for (const socket of io.of('/').sockets.values()) {
-			const ok = await d.services.auth.stillValid(socket.data.principal).catch(() => true);
-			if (!ok) socket.disconnect(true);
-		}
-	}, REVALIDATE_MS);
-	revalidate.unref();
+	const stopRevalidation = startRevalidation({
+		principals: () => [...io.of('/').sockets.values()].map((s) => s.data.principal),
+		revoked: (principals) => d.services.auth.revoked(principals),
+		cut: (dead) => {
+			for (const socket of io.of('/').sockets.values()) if (dead.has(socket.data.principal)) socket.disconnect(true);
+		},
+		log: d.log
+	});
 
 	return {
 		io,
@@ -84,7 +102,7 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 			await relay.start();
 		},
 		async close() {
-			clearInterval(revalidate);
+			stopRevalidation();
 			await relay.stop();
 			io.disconnectSockets(true);
 			await new Promise<void>((resolve) => io.close(() => resolve()));

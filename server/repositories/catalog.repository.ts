@@ -49,9 +49,9 @@ export class CatalogRepository {
 	/** Parameters the engine needs for one SKU×site; catalog gaps come back as nulls and zeros. */
 	async skuSiteParams(sku: string, site: string, sql: Sql | TxSql = this.sql): Promise<SkuSiteParams> {
 		const [row] = await sql<SkuSiteParams[]>`
-			select k.code as sku, s.code as site, coalesce(k.name, ${sku}) as name, coalesce(k.unit, 'ea') as unit,
+			select q.sku, q.site, coalesce(k.name, ${sku}) as name, coalesce(k.unit, 'ea') as unit,
 				k.lead_time_days, coalesce(ss.safety_stock, 0) as safety_stock, ss.reorder_point,
-				coalesce(s.time_zone, 'UTC') as time_zone, (coalesce(k.provisional, true) or coalesce(s.provisional, true)) as provisional
+				coalesce(s.time_zone, 'UTC') as time_zone, coalesce(k.provisional, true) as provisional
 			from (select ${sku}::text as sku, ${site}::text as site) q
 			left join skus k on k.code = q.sku
 			left join sites s on s.code = q.site

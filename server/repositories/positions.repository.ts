@@ -77,6 +77,20 @@ export class PositionsRepository {
 		return Boolean(rows[0]?.clean);
 	}
 
+	async ledgerState(tx: TxSql, key: PairKey): Promise<unknown | null> {
+		const [row] = await tx<{ state: unknown }[]>`select state from positions where sku = ${key.sku} and site = ${key.site}`;
+		return row ? row.state : null;
+	}
+
+	/** Sites that hold a position for the SKU, limited to `sites` when given. */
+	async sitesFor(sku: string, sites: string[] | null): Promise<string[]> {
+		const rows = await this.sql<{ site: string }[]>`
+			select site from positions where sku = ${sku}
+				${sites ? this.sql`and site = any(${this.sql.array(sites)}::text[])` : this.sql``}
+			order by site`;
+		return rows.map((r) => r.site);
+	}
+
 	async dirtyOlderThan(seconds: number, limit: number): Promise<PairKey[]> {
 		return this.sql<PairKey[]>`
 			select sku, site from positions

@@ -1,3 +1,4 @@
+import type { AdminToken } from '../../src/lib/contract/admin.ts';
 import type { TokenScope } from '../../src/lib/policy/access.policy.ts';
 import type { Sql } from '../db/database.ts';
 
@@ -31,7 +32,30 @@ export class TokensRepository {
 		return Boolean(row);
 	}
 
-	async revoke(id: string): Promise<void> {
-		await this.sql`update api_tokens set revoked_at = now() where id = ${id} and revoked_at is null`;
+	/** The token this call revoked; null when it is unknown or was revoked before. */
+	async revoke(id: string): Promise<{ name: string; scope: TokenScope } | null> {
+		const [row] = await this.sql<{ name: string; scope: TokenScope }[]>`
+			update api_tokens set revoked_at = now() where id = ${id} and revoked_at is null returning name, scope
+		`;
+		return row ?? null;
+	}
+
+	/** Of these token ids, those not revoked. */
+	async liveIds(ids: string[]): Promise<Set<string>> {
+		if (ids.length === 0) return new Set();
+		const rows = await this.sql<{ id: string }[]>`
+			select id from api_tokens where id = any(${this.sql.array(ids)}::uuid[]) and revoked_at is null
+		`;
+		return new Set(rows.map((r) => r.id));
+	}
+
+	/** Every token, newest first; the hash never leaves this module. */
+	async list(): Promise<AdminToken[]> {
+		const rows = await this.sql<(Omit<AdminToken, 'createdAt' | 'revokedAt'> & { createdAt: Date; revokedAt: Date | null })[]>`
+			select t.id, t.name, t.scope, u.email as created_by, t.created_at, t.revoked_at
+			from api_tokens t left join users u on u.id = t.created_by
+			order by t.created_at desc, t.id
+		`;
+		return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), revokedAt: r.revokedAt?.toISOString() ?? null }));
 	}
 }

@@ -1,5 +1,6 @@
+import type { AdminUser } from '../../src/lib/contract/admin.ts';
 import type { Role } from '../../src/lib/contract/domain.ts';
-import type { Sql } from '../db/database.ts';
+import type { Sql, TxSql } from '../db/database.ts';
 
 export interface UserRow {
 	id: string;
@@ -66,7 +67,90 @@ export class UsersRepository {
 		await this.sql`update sessions set revoked_at = now() where id = ${id} and revoked_at is null`;
 	}
 
-	async audit(actor: string | null, action: string, detail: Record<string, unknown>): Promise<void> {
-		await this.sql`insert into audit_log (actor, action, detail) values (${actor}, ${action}, ${this.sql.json(detail as never)})`;
+	async findById(id: string, tx: Sql | TxSql = this.sql): Promise<AdminUser | null> {
+		const [row] = await tx<AdminUserRow[]>`${this.adminSelect(tx)} where u.id = ${id}`;
+		return row ? adminUser(row) : null;
 	}
+
+	async list(): Promise<AdminUser[]> {
+		const rows = await this.sql<AdminUserRow[]>`${this.adminSelect(this.sql)} order by u.email`;
+		return rows.map(adminUser);
+	}
+
+	async create(tx: TxSql, u: { email: string; name: string; role: Role; passwordHash: string }): Promise<string | null> {
+		const [row] = await tx<{ id: string }[]>`
+			insert into users (email, name, role, password_hash)
+			values (${u.email.toLowerCase()}, ${u.name}, ${u.role}, ${u.passwordHash})
+			on conflict (email) do nothing
+			returning id
+		`;
+		return row?.id ?? null;
+	}
+
+	/** Locks the row so two admins changing the same user (or the last two admins) serialise. */
+	async lockForUpdate(tx: TxSql, id: string): Promise<{ id: string; role: Role; disabled: boolean } | null> {
+		const [row] = await tx<{ id: string; role: Role; disabled: boolean }[]>`
+			select id, role, disabled from users where id = ${id} for update
+		`;
+		return row ?? null;
+	}
+
+	/** Enabled admins; locks them so a concurrent demotion cannot leave none. */
+	async countActiveAdmins(tx: TxSql): Promise<number> {
+		const rows = await tx`select id from users where role = 'admin' and not disabled order by id for update`;
+		return rows.length;
+	}
+
+	async update(tx: TxSql, id: string, c: { name?: string; role?: Role; disabled?: boolean; passwordHash?: string }): Promise<void> {
+		await tx`
+			update users set
+				name = coalesce(${c.name ?? null}, name),
+				role = coalesce(${c.role ?? null}, role),
+				disabled = coalesce(${c.disabled ?? null}, disabled),
+				password_hash = coalesce(${c.passwordHash ?? null}, password_hash)
+			where id = ${id}
+		`;
+	}
+
+	/** Replaces the sites a user follows; an empty list means every site. */
+	async setSites(tx: TxSql, userId: string, sites: string[]): Promise<void> {
+		await tx`delete from user_sites where user_id = ${userId}`;
+		if (sites.length) {
+			await tx`insert into user_sites (user_id, site) select ${userId}, unnest(${tx.array(sites)}::text[])`;
+		}
+	}
+
+	/** Ends every open session of a user (role change, disable, new password). Returns how many. */
+	async revokeSessionsOf(tx: Sql | TxSql, userId: string): Promise<number> {
+		const rows = await tx`update sessions set revoked_at = now() where user_id = ${userId} and revoked_at is null returning id`;
+		return rows.length;
+	}
+
+	/** Of these session ids, those still live (not revoked, not expired, user enabled). */
+	async liveSessionIds(ids: string[]): Promise<Set<string>> {
+		if (ids.length === 0) return new Set();
+		const rows = await this.sql<{ id: string }[]>`
+			select s.id from sessions s join users u on u.id = s.user_id
+			where s.id = any(${this.sql.array(ids)}::text[]) and s.revoked_at is null and s.expires_at > now() and not u.disabled
+		`;
+		return new Set(rows.map((r) => r.id));
+	}
+
+	private adminSelect(sql: Sql | TxSql) {
+		return sql`
+			select u.id, u.email, u.name, u.role, u.disabled, u.created_at,
+				(select array_agg(site order by site) from user_sites us where us.user_id = u.id) as sites,
+				(select max(created_at) from sessions s where s.user_id = u.id) as last_sign_in_at
+			from users u
+		`;
+	}
+}
+
+interface AdminUserRow extends Omit<AdminUser, 'createdAt' | 'lastSignInAt'> {
+	createdAt: Date;
+	lastSignInAt: Date | null;
+}
+
+function adminUser(r: AdminUserRow): AdminUser {
+	return { ...r, createdAt: r.createdAt.toISOString(), lastSignInAt: r.lastSignInAt?.toISOString() ?? null };
 }

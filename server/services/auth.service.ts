@@ -1,11 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { sign, unsign } from 'cookie-signature';
-import type { Principal } from '../auth/principal.ts';
+import { principalLabel, type Principal } from '../auth/principal.ts';
+import type { AuditRepository } from '../repositories/audit.repository.ts';
 import type { TokensRepository } from '../repositories/tokens.repository.ts';
 import type { UsersRepository } from '../repositories/users.repository.ts';
 import type { TokenScope } from '../../src/lib/policy/access.policy.ts';
-import { UnauthorizedError } from './errors.ts';
+import { NotFoundError, UnauthorizedError } from './errors.ts';
+import type { RateLimits } from './rate-limit.service.ts';
 
 export const SESSION_COOKIE = 'pb_session';
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -16,6 +18,9 @@ const dummy = () => (dummyHash ??= hash(randomBytes(16).toString('hex')));
 export interface AuthDeps {
 	users: UsersRepository;
 	tokens: TokensRepository;
+	audit: AuditRepository;
+	/** Sign-in throttling; absent in processes that serve no sign-ins (workers). */
+	limits?: RateLimits;
 	sessionSecret: string;
 	ingestToken: string | undefined;
 }
@@ -33,16 +38,23 @@ export class AuthService {
 
 	/** Returns the signed cookie value of a new server-side session. */
 	async signIn(email: string, password: string, meta: { ip: string | null; userAgent: string | null }) {
+		try {
+			await this.d.limits?.signInAttempt(email, meta.ip);
+		} catch (err) {
+			await this.d.audit.record(email, 'sign-in.throttled', { ip: meta.ip });
+			throw err;
+		}
 		const user = await this.d.users.findByEmail(email);
 		const ok = await verify(user?.passwordHash ?? (await dummy()), password).catch(() => false);
 		if (!user || !ok || user.disabled) {
-			await this.d.users.audit(email, 'sign-in.failed', { ip: meta.ip });
+			await this.d.audit.record(email, 'sign-in.failed', { ip: meta.ip, ...(user?.disabled && ok ? { disabled: true } : {}) });
 			throw new UnauthorizedError('wrong e-mail or password');
 		}
+		await this.d.limits?.signInSucceeded(email, meta.ip);
 		const token = randomBytes(32).toString('base64url');
 		const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
 		await this.d.users.createSession({ id: sha256(token), userId: user.id, expiresAt, ...meta });
-		await this.d.users.audit(user.email, 'sign-in', { ip: meta.ip });
+		await this.d.audit.record(user.email, 'sign-in', { ip: meta.ip, userAgent: meta.userAgent });
 		return {
 			cookie: sign(token, this.d.sessionSecret),
 			expiresAt,
@@ -52,11 +64,15 @@ export class AuthService {
 
 	async signOut(cookieValue: string | undefined): Promise<void> {
 		const token = cookieValue ? unsign(cookieValue, this.d.sessionSecret) : false;
-		if (token) await this.d.users.revokeSession(sha256(token));
+		if (!token) return;
+		const session = await this.d.users.findLiveSession(sha256(token));
+		await this.d.users.revokeSession(sha256(token));
+		if (session) await this.d.audit.record(session.email, 'sign-out', {});
 	}
 
 	async fromCookie(cookieValue: string | undefined): Promise<Principal | null> {
-		if (!cookieValue) return null;
+		// A cookie is at most ~100 characters; anything longer is not ours and not worth hashing.
+		if (!cookieValue || cookieValue.length > 256) return null;
 		const token = unsign(cookieValue, this.d.sessionSecret);
 		if (!token) return null;
 		const s = await this.d.users.findLiveSession(sha256(token));
@@ -77,22 +93,47 @@ export class AuthService {
 	}
 
 	/** Creates an API or display token; the raw value is returned once and only its hash is kept. */
-	async createToken(name: string, scope: TokenScope, createdBy: string | null): Promise<{ id: string; token: string }> {
+	async createToken(name: string, scope: TokenScope, actor: Principal | null): Promise<{ id: string; token: string }> {
 		const token = `pb_${scope}_${randomBytes(24).toString('base64url')}`;
+		const createdBy = actor?.kind === 'user' ? actor.userId : null;
 		const id = await this.d.tokens.create({ name, scope, tokenHash: sha256(token), createdBy });
-		await this.d.users.audit(createdBy, 'token.created', { id, name, scope });
+		await this.d.audit.record(actor ? principalLabel(actor) : 'system', 'token.created', { id, name, scope });
 		return { id, token };
 	}
 
-	async revokeToken(id: string, actor: string | null): Promise<void> {
-		await this.d.tokens.revoke(id);
-		await this.d.users.audit(actor, 'token.revoked', { id });
+	/** Revokes a token; open sockets using it are cut by the revalidation loops within seconds. */
+	async revokeToken(id: string, actor: Principal | null): Promise<void> {
+		const revoked = UUID.test(id) ? await this.d.tokens.revoke(id) : null;
+		if (!revoked) throw new NotFoundError('no such live token');
+		await this.d.audit.record(actor ? principalLabel(actor) : 'system', 'token.revoked', { id, ...revoked });
 	}
 
 	/** Checks that a session or token the socket authenticated with is still live. */
 	async stillValid(p: Principal): Promise<boolean> {
-		if (p.kind === 'token') return this.d.tokens.isLive(p.tokenId);
-		if (p.kind !== 'user') return true;
-		return (await this.d.users.findLiveSession(p.sessionId)) !== null;
+		return (await this.revoked([p])).size === 0;
+	}
+
+	/**
+	 * Of these principals (from open sockets), those whose session was revoked or expired, whose user
+	 * was disabled, or whose token was revoked. Two queries however many sockets are open.
+	 */
+	async revoked(principals: Principal[]): Promise<Set<Principal>> {
+		const sessionIds = new Set<string>();
+		const tokenIds = new Set<string>();
+		for (const p of principals) {
+			if (p.kind === 'user') sessionIds.add(p.sessionId);
+			else if (p.kind === 'token') tokenIds.add(p.tokenId);
+		}
+		const [liveSessions, liveTokens] = await Promise.all([
+			this.d.users.liveSessionIds([...sessionIds]),
+			this.d.tokens.liveIds([...tokenIds])
+		]);
+		return new Set(
+			principals.filter(
+				(p) => (p.kind === 'user' && !liveSessions.has(p.sessionId)) || (p.kind === 'token' && !liveTokens.has(p.tokenId))
+			)
+		);
 	}
 }
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../contract/domain';
-import { can, canSeeSite, type Action, type Principal } from './access.policy';
+import { can, canSeeSite, changeEndsSessions, TOKEN_SCOPES, userChangeRefusal, type Action, type Principal } from './access.policy';
 
 const user = (role: Role, sites: string[] | null = null): Principal => ({
 	kind: 'user',
@@ -22,7 +22,7 @@ describe('access policy', () => {
 	});
 
 	it('gives display and read tokens nothing that writes', () => {
-		const writes: Action[] = ['events:ingest', 'alerts:ack', 'commitments:write', 'board:write', 'admin'];
+		const writes: Action[] = ['events:ingest', 'alerts:ack', 'commitments:write', 'board:write', 'admin', 'users:manage', 'tokens:manage', 'catalog:manage', 'audit:read'];
 		for (const scope of ['read', 'display'] as const) {
 			for (const a of writes) expect(can({ kind: 'token', tokenId: 't', name: 'n', scope }, a)).toBe(false);
 		}
@@ -39,5 +39,44 @@ describe('access policy', () => {
 		expect(canSeeSite(p, 'WH-A')).toBe(true);
 		expect(canSeeSite(p, 'WH-B')).toBe(false);
 		expect(canSeeSite(user('ops'), 'WH-B')).toBe(true);
+	});
+
+	it('keeps the admin area to admin users: no other role and no token of any scope', () => {
+		const adminActions: Action[] = ['admin', 'users:manage', 'tokens:manage', 'catalog:manage', 'audit:read'];
+		for (const a of adminActions) {
+			expect(ROLES.filter((r) => can(user(r), a))).toEqual(['admin']);
+			for (const scope of TOKEN_SCOPES) expect(can({ kind: 'token', tokenId: 't', name: 'n', scope }, a)).toBe(false);
+			expect(can({ kind: 'bootstrap-ingest' }, a)).toBe(false);
+		}
+	});
+
+	describe('user changes', () => {
+		const admin = { ...user('admin'), userId: 'me' } as Principal;
+		const other = { id: 'other', role: 'admin' as Role, disabled: false };
+
+		it('refuses non-admins', () => {
+			expect(userChangeRefusal(user('ops'), other, { role: 'viewer' }, 5)).toMatch(/only admins/);
+		});
+		it('refuses disabling or demoting yourself', () => {
+			const me = { id: 'me', role: 'admin' as Role, disabled: false };
+			expect(userChangeRefusal(admin, me, { disabled: true }, 5)).toMatch(/your own account/);
+			expect(userChangeRefusal(admin, me, { role: 'ops' }, 5)).toMatch(/your own role/);
+			expect(userChangeRefusal(admin, me, { role: 'admin' }, 1)).toBeNull();
+		});
+		it('keeps the last active admin', () => {
+			expect(userChangeRefusal(admin, other, { role: 'ops' }, 1)).toMatch(/last active admin/);
+			expect(userChangeRefusal(admin, other, { disabled: true }, 1)).toMatch(/last active admin/);
+			expect(userChangeRefusal(admin, other, { role: 'ops' }, 2)).toBeNull();
+			expect(userChangeRefusal(admin, { ...other, disabled: true }, { role: 'ops' }, 1)).toBeNull();
+			expect(userChangeRefusal(admin, { ...other, role: 'sales' }, { disabled: true }, 1)).toBeNull();
+		});
+		it('ends sessions when role, sites, password or enablement change', () => {
+			expect(changeEndsSessions({})).toBe(false);
+			expect(changeEndsSessions({ disabled: false })).toBe(false);
+			expect(changeEndsSessions({ role: 'viewer' })).toBe(true);
+			expect(changeEndsSessions({ disabled: true })).toBe(true);
+			expect(changeEndsSessions({ sites: ['A'] })).toBe(true);
+			expect(changeEndsSessions({ password: 'x' })).toBe(true);
+		});
 	});
 });

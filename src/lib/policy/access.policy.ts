@@ -2,7 +2,8 @@
 // all ask this module, so there is exactly one answer per question.
 import type { Role } from '../contract/domain';
 
-export type TokenScope = 'ingest' | 'read' | 'display';
+export const TOKEN_SCOPES = ['ingest', 'read', 'display'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** Who is on the other end of a request or socket, after authentication. */
 export type Principal =
@@ -19,10 +20,17 @@ export type Action =
 	| 'commitments:write'
 	| 'board:read'
 	| 'board:write'
-	| 'admin';
+	/** Reach the admin area at all. */
+	| 'admin'
+	| 'users:manage'
+	| 'tokens:manage'
+	| 'catalog:manage'
+	| 'audit:read';
+
+const ADMIN_ONLY: readonly Action[] = ['admin', 'users:manage', 'tokens:manage', 'catalog:manage', 'audit:read'];
 
 const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
-	admin: ['events:ingest', 'positions:read', 'alerts:read', 'alerts:ack', 'commitments:read', 'commitments:write', 'board:read', 'board:write', 'admin'],
+	admin: ['events:ingest', 'positions:read', 'alerts:read', 'alerts:ack', 'commitments:read', 'commitments:write', 'board:read', 'board:write', ...ADMIN_ONLY],
 	ops: ['events:ingest', 'positions:read', 'alerts:read', 'alerts:ack', 'commitments:read', 'commitments:write', 'board:read', 'board:write'],
 	sales: ['positions:read', 'alerts:read', 'commitments:read', 'commitments:write', 'board:read', 'board:write'],
 	viewer: ['positions:read', 'alerts:read', 'commitments:read', 'board:read']
@@ -65,4 +73,41 @@ export function principalLabel(p: Principal): string {
 		case 'bootstrap-ingest':
 			return 'INGEST_TOKEN';
 	}
+}
+
+/** Whether a principal authenticated by a session (cookie) rather than by a bearer token. */
+export function isSession(p: Principal | null | undefined): p is Extract<Principal, { kind: 'user' }> {
+	return p?.kind === 'user';
+}
+
+export interface UserState {
+	id: string;
+	role: Role;
+	disabled: boolean;
+}
+
+/**
+ * Why an admin may not make this change to a user, or null when it is fine. Guards against locking
+ * everyone out: nobody disables or demotes themselves, and the last active admin stays an admin.
+ * `activeAdmins` counts enabled admins before the change.
+ */
+export function userChangeRefusal(
+	actor: Principal,
+	target: UserState,
+	change: { role?: Role; disabled?: boolean },
+	activeAdmins: number
+): string | null {
+	if (!can(actor, 'users:manage')) return 'only admins manage users';
+	const self = actor.kind === 'user' && actor.userId === target.id;
+	const demoted = change.role !== undefined && change.role !== 'admin';
+	if (self && change.disabled) return 'you cannot disable your own account';
+	if (self && demoted) return 'you cannot change your own role';
+	const losesAdmin = target.role === 'admin' && !target.disabled && (demoted || change.disabled === true);
+	if (losesAdmin && activeAdmins <= 1) return 'the last active admin must stay an active admin';
+	return null;
+}
+
+/** A change to these user fields changes what their open sessions may do, so those sessions end. */
+export function changeEndsSessions(change: { role?: Role; disabled?: boolean; sites?: unknown; password?: unknown }): boolean {
+	return change.role !== undefined || change.disabled === true || change.sites !== undefined || change.password !== undefined;
 }

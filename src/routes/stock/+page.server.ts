@@ -10,7 +10,7 @@ export const load = async ({ locals, url }) => {
 	// Read the seq first: anything committed after it is replayed, so nothing falls in between.
 	const sinceSeq = await services.repos.outbox.lastSeq();
 	const [positions, sites] = await Promise.all([
-		can(p, 'positions:read') ? services.positions.list(p, { site, q, limit: 500, offset: 0 }) : [],
+		can(p, 'positions:read') ? services.availability.list(p, { site, q, limit: 500, offset: 0 }) : [],
 		services.repos.catalog.listSites()
 	]);
 	return {

@@ -1,0 +1,82 @@
+import type { AlertMessage } from '../../src/lib/contract/socket-events.ts';
+import type { AlertStatus } from '../../src/lib/contract/domain.ts';
+import type { DesiredAlert } from '../../src/lib/core/alert-types.ts';
+import type { Sql, TxSql } from '../db/database.ts';
+
+export type AlertRow = Omit<AlertMessage, 'seq'> & { subjectKey: string };
+
+const COLUMNS = `id, kind, severity, subject_key, sku, site, commitment_id, message, status,
+	to_char(opened_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as opened_at, acknowledged_by`;
+
+export class AlertsRepository {
+	constructor(private readonly sql: Sql) {}
+
+	/** Live (open or acknowledged) alerts about one SKU×site, oldest first. */
+	async liveForPair(tx: TxSql, sku: string, site: string): Promise<AlertRow[]> {
+		return tx.unsafe<AlertRow[]>(
+			`select ${COLUMNS} from alerts where sku = $1 and site = $2 and status <> 'resolved' order by opened_at, id`,
+			[sku, site]
+		);
+	}
+
+	async open(tx: TxSql, a: DesiredAlert): Promise<AlertRow> {
+		const rows = await tx.unsafe<AlertRow[]>(
+			`insert into alerts (kind, severity, subject_key, sku, site, commitment_id, message)
+			values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
+			[a.kind, a.severity, a.subjectKey, a.sku, a.site, a.commitmentId, a.message]
+		);
+		return rows[0];
+	}
+
+	/** A re-raised (escalated) alert goes back to open so it is seen again. */
+	async update(tx: TxSql, id: string, severity: string, message: string, reopen: boolean): Promise<AlertRow> {
+		const rows = await tx.unsafe<AlertRow[]>(
+			`update alerts set severity = $2, message = $3,
+				status = case when $4 then 'open' else status end,
+				acknowledged_by = case when $4 then null else acknowledged_by end,
+				acknowledged_at = case when $4 then null else acknowledged_at end
+			where id = $1 returning ${COLUMNS}`,
+			[id, severity, message, reopen]
+		);
+		return rows[0];
+	}
+
+	async resolve(tx: TxSql, id: string): Promise<AlertRow> {
+		const rows = await tx.unsafe<AlertRow[]>(
+			`update alerts set status = 'resolved', resolved_at = now() where id = $1 returning ${COLUMNS}`,
+			[id]
+		);
+		return rows[0];
+	}
+
+	/** Acknowledges an open alert; null when it is not open (already acknowledged, resolved or unknown). */
+	async acknowledge(tx: TxSql, id: string, by: string): Promise<AlertRow | null> {
+		const rows = await tx.unsafe<AlertRow[]>(
+			`update alerts set status = 'acknowledged', acknowledged_by = $2, acknowledged_at = now()
+			where id = $1 and status = 'open' returning ${COLUMNS}`,
+			[id, by]
+		);
+		return rows[0] ?? null;
+	}
+
+	async get(sql: Sql | TxSql, id: string): Promise<AlertRow | null> {
+		const rows = await sql.unsafe<AlertRow[]>(`select ${COLUMNS} from alerts where id = $1`, [id]);
+		return rows[0] ?? null;
+	}
+
+	async list(status: AlertStatus | undefined, sites: string[] | null, limit: number): Promise<AlertRow[]> {
+		const s = this.sql;
+		return s.unsafe<AlertRow[]>(
+			`select ${COLUMNS} from alerts
+			where ($1::text is null or status = $1) and ($2::text[] is null or site is null or site = any($2))
+			order by case severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end, opened_at desc
+			limit $3`,
+			[status ?? null, sites as never, limit]
+		);
+	}
+}
+
+export function toAlertPayload(row: AlertRow): Omit<AlertMessage, 'seq'> {
+	const { subjectKey: _subject, ...payload } = row;
+	return payload;
+}

@@ -1,0 +1,33 @@
+import type { AlertStatus } from '../../src/lib/contract/domain.ts';
+import { can, canSeeSite, principalLabel, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
+import type { Sql } from '../db/database.ts';
+import { toAlertPayload, type AlertRow } from '../repositories/alerts.repository.ts';
+import { AppError, ForbiddenError, NotFoundError } from './errors.ts';
+import type { Repositories } from './services.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class AlertsService {
+	constructor(
+		private readonly sql: Sql,
+		private readonly repos: Pick<Repositories, 'alerts' | 'outbox'>
+	) {}
+
+	list(p: Principal, status: AlertStatus | undefined, limit = 500): Promise<AlertRow[]> {
+		return this.repos.alerts.list(status, visibleSites(p), limit);
+	}
+
+	/** Records who acknowledged; the change goes out through the outbox so every screen drops the toast. */
+	async acknowledge(p: Principal, id: string): Promise<AlertRow> {
+		if (!can(p, 'alerts:ack')) throw new ForbiddenError('your role may not acknowledge alerts');
+		if (!UUID.test(id)) throw new NotFoundError('no such alert');
+		return this.sql.begin(async (tx) => {
+			const before = await this.repos.alerts.get(tx, id);
+			if (!before || !canSeeSite(p, before.site)) throw new NotFoundError('no such alert');
+			const row = await this.repos.alerts.acknowledge(tx, id, principalLabel(p));
+			if (!row) throw new AppError(409, `alert is already ${before.status}`);
+			await this.repos.outbox.append(tx, [{ topic: 'alert', site: row.site, payload: { ...toAlertPayload(row) } }]);
+			return row;
+		});
+	}
+}

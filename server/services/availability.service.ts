@@ -1,0 +1,77 @@
+import { computeAtp } from '../../src/lib/core/atp.ts';
+import { promiseCheck, promiseOptions } from '../../src/lib/core/promise.ts';
+import type { LedgerState } from '../../src/lib/core/ledger.ts';
+import type { AvailabilityResponse, PositionListItem } from '../../src/lib/contract/api.ts';
+import type { PromiseCheckResponse } from '../../src/lib/contract/commitments.ts';
+import { canSeeSite, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
+import type { Sql } from '../db/database.ts';
+import { availabilityInput, EMPTY_LEDGER } from './availability.input.ts';
+import { NotFoundError } from './errors.ts';
+import type { Repositories } from './services.ts';
+
+/**
+ * Read-side availability. Positions carry the ledger state the last recompute folded, so a read or a
+ * promise check costs one position row plus the pair's open commitments, never a replay of events.
+ */
+export class AvailabilityService {
+	constructor(
+		private readonly sql: Sql,
+		private readonly repos: Pick<Repositories, 'positions' | 'catalog' | 'commitments'>
+	) {}
+
+	private async inputFor(sku: string, site: string) {
+		return this.sql.begin('isolation level repeatable read read only', async (tx) => {
+			const [state, params, commitments] = await Promise.all([
+				this.repos.positions.ledgerState(tx, { sku, site }),
+				this.repos.catalog.skuSiteParams(sku, site, tx),
+				this.repos.commitments.openForPair(tx, sku, site)
+			]);
+			return { found: state !== null, input: availabilityInput(params, (state as LedgerState | null) ?? EMPTY_LEDGER, commitments) };
+		});
+	}
+
+	async availability(p: Principal, sku: string, site: string): Promise<AvailabilityResponse> {
+		if (!canSeeSite(p, site)) throw new NotFoundError(`no position for ${sku} at ${site}`);
+		const { found, input } = await this.inputFor(sku, site);
+		if (!found) throw new NotFoundError(`no position for ${sku} at ${site}`);
+		const r = computeAtp(input);
+		return {
+			sku,
+			site,
+			onHand: r.onHand,
+			allocated: r.allocated,
+			inbound: r.inbound,
+			backordered: r.backordered,
+			safetyStock: r.safetyStock,
+			available: r.available,
+			atp: r.atp,
+			projected: r.projected
+		};
+	}
+
+	/** One site when given; otherwise every site the principal sees that stocks or expects the SKU. */
+	async promiseCheck(
+		p: Principal,
+		req: { sku: string; qty: number; date: string; site?: string; excludeCommitmentId?: string }
+	): Promise<PromiseCheckResponse> {
+		const sites = req.site ? [req.site] : await this.repos.positions.sitesFor(req.sku, visibleSites(p));
+		if (req.site && !canSeeSite(p, req.site)) throw new NotFoundError(`unknown site ${req.site}`);
+		const inputs = await Promise.all(sites.map(async (site) => ({ site, input: (await this.inputFor(req.sku, site)).input })));
+		const options = promiseOptions(inputs, { qty: req.qty, date: req.date, excludeCommitmentId: req.excludeCommitmentId });
+		const chosen = req.site
+			? { site: req.site, ...promiseCheck(inputs[0].input, { qty: req.qty, date: req.date, excludeCommitmentId: req.excludeCommitmentId }) }
+			: options[0];
+		return {
+			feasible: chosen?.feasible ?? false,
+			site: chosen?.site ?? null,
+			earliestDate: chosen?.earliestDate ?? null,
+			shortQty: chosen?.shortQty ?? req.qty,
+			needsPo: chosen?.needsPo ?? false,
+			options: options.map((o) => ({ site: o.site, earliestDate: o.earliestDate, feasible: o.feasible, shortQty: o.shortQty, needsPo: o.needsPo }))
+		};
+	}
+
+	list(p: Principal, q: { site?: string; q?: string; limit: number; offset: number }): Promise<PositionListItem[]> {
+		return this.repos.positions.list({ ...q, sites: visibleSites(p) });
+	}
+}
