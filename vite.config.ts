@@ -18,7 +18,7 @@ export default defineConfig({
 				extends: './vite.config.ts',
 				test: {
 					name: 'integration',
-					include: ['tests/integration/**/*.test.ts'],
+					include: ['tests/integration/**/*.test.ts', 'tests/security/**/*.test.ts'],
 					environment: 'node',
 					testTimeout: 30_000,
 					hookTimeout: 60_000

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RequestHandler } from 'express';
 import { Redis } from 'ioredis';
@@ -37,7 +38,8 @@ export interface RunningNode {
 	close(): Promise<void>;
 }
 
-const BUILD_HANDLER = fileURLToPath(new URL('../build/handler.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BUILD_HANDLER = resolve(ROOT, process.env.PB_BUILD_DIR ?? 'build', 'handler.js');
 
 async function loadSvelteKit(log: Logger): Promise<RequestHandler> {
 	if (!existsSync(BUILD_HANDLER)) {

@@ -35,6 +35,15 @@ export class RecomputeWorker {
 		this.worker.on('error', (err) => d.log.error({ err }, 'worker error'));
 	}
 
+	/** Queue lag (added → started) and run time of every completed job, for metrics and benchmarks. */
+	onJobDone(cb: (lagMs: number, runMs: number) => void): () => void {
+		const listener = (job: Job<RecomputeJob>) => {
+			if (job.processedOn) cb(job.processedOn - job.timestamp, (job.finishedOn ?? Date.now()) - job.processedOn);
+		};
+		this.worker.on('completed', listener);
+		return () => this.worker.off('completed', listener);
+	}
+
 	start(): void {
 		void this.worker.run();
 		const every = this.d.sweepEveryMs ?? 5_000;

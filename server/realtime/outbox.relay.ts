@@ -65,6 +65,7 @@ export class OutboxRelay {
 	}
 
 	private async pump(): Promise<void> {
+		await this.outbox.sequence();
 		for (;;) {
 			const rows = await this.outbox.after(this.lastSeq, BATCH);
 			for (const row of rows) this.broadcast(row);

@@ -9,23 +9,39 @@ export interface OutboxRow {
 }
 
 export const OUTBOX_CHANNEL = 'pb_outbox';
-// Writers take this lock right before inserting, so seq order equals commit order and a
-// reader that has seen seq N can never later find a smaller committed seq.
-const OUTBOX_LOCK_KEY = 7_240_117_002;
+const SEQUENCER_LOCK_KEY = 7_240_117_002;
 
 export class OutboxRepository {
 	constructor(private readonly sql: Sql) {}
 
-	/** Call as the last statement of the transaction: the lock is held until commit. */
+	/** Adds rows inside the caller's transaction; they get their seq after commit, from the sequencer. */
 	async append(tx: TxSql, rows: Omit<OutboxRow, 'seq'>[]): Promise<void> {
 		if (rows.length === 0) return;
-		await tx`select pg_advisory_xact_lock(${OUTBOX_LOCK_KEY})`;
 		await tx`
 			insert into outbox (topic, site, payload)
 			select topic, site, payload from json_to_recordset(${tx.json(rows as never)}::json)
 				as x(topic text, site text, payload jsonb)
 		`;
-		await tx`select pg_notify(${OUTBOX_CHANNEL}, '')`;
+		await tx`select pg_notify(${OUTBOX_CHANNEL}, 'new')`;
+	}
+
+	/**
+	 * Stamps committed, unsequenced rows with the next seqs. Runs under a transaction lock, so stamping
+	 * transactions commit one after another: a reader that has seen seq N can never later find a
+	 * smaller one. Writers never wait for it, which is what keeps recompute transactions parallel.
+	 */
+	async sequence(limit = 5000): Promise<number> {
+		return this.sql.begin(async (tx) => {
+			await tx`select pg_advisory_xact_lock(${SEQUENCER_LOCK_KEY})`;
+			const rows = await tx`
+				update outbox o set seq = nextval('outbox_seq')
+				from (select id from outbox where seq is null order by id limit ${limit}) pending
+				where o.id = pending.id
+				returning o.seq
+			`;
+			if (rows.length) await tx`select pg_notify(${OUTBOX_CHANNEL}, 'sequenced')`;
+			return rows.length;
+		});
 	}
 
 	async after(seq: number, limit: number, sites?: string[] | null): Promise<OutboxRow[]> {
@@ -51,7 +67,7 @@ export class OutboxRepository {
 		return rows.length;
 	}
 
-	listen(onNotify: () => void) {
+	listen(onNotify: (payload: string) => void) {
 		return this.sql.listen(OUTBOX_CHANNEL, onNotify);
 	}
 }

@@ -32,13 +32,13 @@ export class PositionsRepository {
 	async markDirty(tx: TxSql, pairs: PairKey[]): Promise<void> {
 		if (pairs.length === 0) return;
 		await tx`
-			insert into positions (sku, site, dirty_gen, dirty_since)
+			insert into position_dirty (sku, site, dirty_gen, dirty_since)
 			select sku, site, 1, now()
 			from unnest(${tx.array(pairs.map((p) => p.sku))}::text[], ${tx.array(pairs.map((p) => p.site))}::text[]) as x(sku, site)
 			order by sku, site
 			on conflict (sku, site) do update
-				set dirty_gen = positions.dirty_gen + 1,
-					dirty_since = coalesce(positions.dirty_since, now())
+				set dirty_gen = position_dirty.dirty_gen + 1,
+					dirty_since = coalesce(position_dirty.dirty_since, now())
 		`;
 	}
 
@@ -47,29 +47,32 @@ export class PositionsRepository {
 		await tx`select pg_advisory_xact_lock(hashtextextended(${key.sku} || '|' || ${key.site}, 7240117))`;
 	}
 
-	async dirtyGen(tx: TxSql, key: PairKey): Promise<{ dirtyGen: number; numbers: PositionNumbers } | null> {
-		const [row] = await tx<(PositionNumbers & { dirtyGen: number })[]>`
-			select dirty_gen, on_hand, allocated, inbound, backordered, available
-			from positions where sku = ${key.sku} and site = ${key.site}
+	async dirtyGen(tx: TxSql, key: PairKey): Promise<{ dirtyGen: number; exists: boolean; numbers: PositionNumbers } | null> {
+		const [row] = await tx<(PositionNumbers & { dirtyGen: number; exists: boolean })[]>`
+			select d.dirty_gen, p.sku is not null as exists, coalesce(p.on_hand, 0) as on_hand, coalesce(p.allocated, 0) as allocated,
+				coalesce(p.inbound, 0) as inbound, coalesce(p.backordered, 0) as backordered, coalesce(p.available, 0) as available
+			from position_dirty d left join positions p on p.sku = d.sku and p.site = d.site
+			where d.sku = ${key.sku} and d.site = ${key.site}
 		`;
 		if (!row) return null;
-		const { dirtyGen, ...numbers } = row;
-		return { dirtyGen, numbers };
+		const { dirtyGen, exists, ...numbers } = row;
+		return { dirtyGen, exists, numbers };
 	}
 
 	async write(tx: TxSql, key: PairKey, n: PositionNumbers, state: unknown): Promise<void> {
 		await tx`
-			update positions set on_hand = ${n.onHand}, allocated = ${n.allocated}, inbound = ${n.inbound},
-				backordered = ${n.backordered}, available = ${n.available}, state = ${tx.json(state as never)},
-				updated_at = now()
-			where sku = ${key.sku} and site = ${key.site}
+			insert into positions (sku, site, on_hand, allocated, inbound, backordered, available, state)
+			values (${key.sku}, ${key.site}, ${n.onHand}, ${n.allocated}, ${n.inbound}, ${n.backordered}, ${n.available}, ${tx.json(state as never)})
+			on conflict (sku, site) do update set on_hand = excluded.on_hand, allocated = excluded.allocated,
+				inbound = excluded.inbound, backordered = excluded.backordered, available = excluded.available,
+				state = excluded.state, updated_at = now()
 		`;
 	}
 
 	/** Clears the dirty mark only if no ingest bumped the generation since `gen` was read. */
 	async markClean(tx: TxSql, key: PairKey, gen: number): Promise<boolean> {
 		const rows = await tx`
-			update positions set clean_gen = ${gen},
+			update position_dirty set clean_gen = ${gen},
 				dirty_since = case when dirty_gen = ${gen} then null else dirty_since end
 			where sku = ${key.sku} and site = ${key.site}
 			returning dirty_gen = ${gen} as clean
@@ -93,7 +96,7 @@ export class PositionsRepository {
 
 	async dirtyOlderThan(seconds: number, limit: number): Promise<PairKey[]> {
 		return this.sql<PairKey[]>`
-			select sku, site from positions
+			select sku, site from position_dirty
 			where dirty_since is not null and dirty_since < now() - make_interval(secs => ${seconds})
 			order by dirty_since limit ${limit}
 		`;

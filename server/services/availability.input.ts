@@ -27,6 +27,7 @@ export function toDemand(commitments: readonly Commitment[], ledger: LedgerState
 		status: c.status,
 		requestedDate: c.requestedDate,
 		promisedDate: c.promisedDate,
+		priority: c.priority,
 		customer: c.customer
 	}));
 }

@@ -55,6 +55,10 @@ export class RecomputeService {
 	}
 
 	private async pass(tx: TxSql, key: PairKey): Promise<{ clean: boolean; changed: boolean }> {
+		// Positions, risks and alerts are derived from durable rows: if a crash loses this commit, the
+		// dirty mark is lost with it and the sweep recomputes. Not waiting for the WAL flush matters
+		// because outbox writers commit one at a time.
+		await tx`set local synchronous_commit = off`;
 		await this.d.positions.lockPair(tx, key);
 		// Read the generation before the data: an ingest that commits after this read bumps it, and the
 		// conditional clear at the end then fails, so its events are never skipped.
@@ -79,8 +83,7 @@ export class RecomputeService {
 			backordered: atp.backordered,
 			available: atp.available
 		};
-		const positionChanged = !sameNumbers(current.numbers, next);
-		await this.d.positions.write(tx, key, next, ledger);
+		const positionChanged = !current.exists || !sameNumbers(current.numbers, next);
 		if (positionChanged) {
 			outbox.push({ topic: 'position', site: key.site, payload: { sku: key.sku, site: key.site, ...pick(next) } });
 		}
@@ -111,8 +114,10 @@ export class RecomputeService {
 		for (const u of plan.toUpdate) outbox.push(alertRow(await this.d.alerts.update(tx, u.id, u.severity, u.message, u.escalated)));
 		for (const a of plan.toResolve) outbox.push(alertRow(await this.d.alerts.resolve(tx, a.id)));
 
-		await this.d.outbox.append(tx, outbox);
+		// Written last: the row lock is held only for the few statements before commit.
+		await this.d.positions.write(tx, key, next, ledger);
 		const clean = await this.d.positions.markClean(tx, key, current.dirtyGen);
+		await this.d.outbox.append(tx, outbox);
 		return { clean, changed: positionChanged || updates.length > 0 || outbox.length > 0 };
 	}
 }

@@ -13,7 +13,8 @@ const at = (minute: number) => new Date(Date.UTC(2026, 10, 1, 8, minute)).toISOS
 
 async function onHand(sku: string, site: string): Promise<number | undefined> {
 	const [row] = await node.services_.sql<{ onHand: number; dirtySince: Date | null }[]>`
-		select on_hand, dirty_since from positions where sku = ${sku} and site = ${site}`;
+		select p.on_hand, d.dirty_since from positions p join position_dirty d using (sku, site)
+		where p.sku = ${sku} and p.site = ${site}`;
 	return row && row.dirtySince === null ? row.onHand : undefined;
 }
 
@@ -56,7 +57,7 @@ describe('POST /api/events', () => {
 		// A receipt dated before the count is superseded by the count.
 		await postEvents(node, { id: 'ooo-0', type: 'receipt', sku: 'OOO', site: 'S1', qty: 99, at: at(1) });
 		await eventually(async () => {
-			const [row] = await node.services_.sql`select clean_gen, dirty_gen from positions where sku = 'OOO'`;
+			const [row] = await node.services_.sql`select clean_gen, dirty_gen from position_dirty where sku = 'OOO'`;
 			return row.cleanGen === row.dirtyGen;
 		});
 		expect(await onHand('OOO', 'S1')).toBe(55);

@@ -44,7 +44,7 @@ create table inventory_events (
 create index inventory_events_sku_site_at on inventory_events (sku, site, at, id);
 create index inventory_events_transfer_in on inventory_events (sku, to_site) where to_site is not null;
 
--- Positions (projection of events; dirty_gen/clean_gen drive recomputation) --
+-- Positions (projection of events, written by workers only) ----------------
 create table positions (
 	sku text not null,
 	site text not null,
@@ -53,25 +53,37 @@ create table positions (
 	inbound integer not null default 0,
 	backordered integer not null default 0,
 	available integer not null default 0,
+	-- the folded ledger (on hand, open inbound lines, backorders): reads need no event replay
 	state jsonb not null default '{}',
-	-- bumped by every ingest that touches the pair; the worker clears dirty only if no bump raced it
-	dirty_gen bigint not null default 0,
-	clean_gen bigint not null default 0,
-	dirty_since timestamptz,
 	updated_at timestamptz not null default now(),
 	primary key (sku, site)
 );
-create index positions_dirty on positions (dirty_since) where dirty_since is not null;
 create index positions_site on positions (site, sku);
 
--- Outbox: seq order is commit order (writers take an advisory lock first) ----
+-- What needs recomputing. Kept apart from positions so an ingest never waits on a worker's row lock.
+-- Ingest bumps dirty_gen; a worker clears dirty_since only if the generation it read is still current.
+create table position_dirty (
+	sku text not null,
+	site text not null,
+	dirty_gen bigint not null default 0,
+	clean_gen bigint not null default 0,
+	dirty_since timestamptz,
+	primary key (sku, site)
+);
+create index position_dirty_since on position_dirty (dirty_since) where dirty_since is not null;
+
+-- Outbox: writers insert with no global lock; a sequencer (web nodes, one at a time) stamps
+-- committed rows with seq, so seq order is visibility order and replay by seq misses nothing.
 create table outbox (
-	seq bigserial primary key,
+	id bigserial primary key,
+	seq bigint unique,
 	topic text not null check (topic in ('position', 'alert')),
 	site text,
 	payload jsonb not null,
 	created_at timestamptz not null default now()
 );
+create sequence outbox_seq;
+create index outbox_unsequenced on outbox (id) where seq is null;
 create index outbox_created_at on outbox (created_at);
 
 -- People, sessions, tokens ---------------------------------------------------

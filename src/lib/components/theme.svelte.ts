@@ -6,10 +6,8 @@ export const THEME_STORAGE_KEY = 'promiseboard-theme';
 /** Wall screens (/wall, /wall/*) are always dark, whatever the stored preference. */
 export const isWallPath = (pathname: string) => /^\/wall(\/|$)/.test(pathname);
 
-/** Inline <head> script: applies the theme before first paint (no flash). Mirrors `initial()` + `applyTheme()`. */
-const noFlashScript = `(function(){try{var d=document.documentElement,t=localStorage.getItem('${THEME_STORAGE_KEY}');if(/^\\/wall(\\/|$)/.test(location.pathname)||t==='dark'||(t!=='light'&&matchMedia('(prefers-color-scheme: dark)').matches)){d.classList.add('dark');d.style.colorScheme='dark'}}catch(e){}})()`;
-/** `{@html noFlashHtml}` in <svelte:head>. The tag is split so that tools scanning .svelte/.ts sources for `<script>` blocks are not confused. */
-export const noFlashHtml = '<scr' + 'ipt>' + noFlashScript + '</scr' + 'ipt>';
+// The no-flash script that applies the theme before first paint is static/theme-init.js (loaded by
+// src/app.html): a file, not inline, so the CSP need not allow inline scripts. Keep the two in step.
 
 function initial(): Theme {
 	if (!browser) return 'light';

@@ -95,6 +95,25 @@ describe('evaluateAlerts', () => {
 			expect(a[0].message).toBe(`SKU-1 @ WH-A: PO line P1 (20) slipped from ${day(2)} to ${day(8)}; past commitment C1; now short: C1`);
 		});
 
+		it('a slip makes only the later promise short: one critical alert, the line high', () => {
+			const s = snap({
+				onHand: 100,
+				safetyStock: 10,
+				inbound: [po('P1', 50, 9, { previousEta: day(5) })],
+				commitments: [confirmed('C1', 80, 3), confirmed('C2', 60, 7)]
+			});
+			const a = evaluateAlerts(s, TODAY);
+			expect(only(a, 'commitment_short').map((x) => x.commitmentId)).toEqual(['C2']);
+			expect(only(a, 'commitment_short')[0].message).toBe(`Commitment C2: SKU-1 @ WH-A short by 40 for ${day(7)}; earliest ${day(9)}`);
+			expect(only(a, 'late_inbound')).toEqual([
+				expect.objectContaining({
+					severity: 'high',
+					commitmentId: 'C2',
+					message: `SKU-1 @ WH-A: PO line P1 (50) slipped from ${day(5)} to ${day(9)}; past commitment C2; now short: C2`
+				})
+			]);
+		});
+
 		it('a slip that passes no commitment raises nothing', () => {
 			const s = snap({ inbound: [po('P1', 20, 8, { previousEta: day(2) })], commitments: [confirmed('C1', 10, 9)] });
 			expect(kinds(evaluateAlerts(s, TODAY))).not.toContain('late_inbound');

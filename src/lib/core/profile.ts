@@ -11,6 +11,11 @@ export interface DemandEntry {
 	date: IsoDate;
 	index: number;
 	qty: number;
+	/**
+	 * Confirmed dated demand served up to and including this commitment in promise order
+	 * (promiseOrder): what it and every earlier promise take from the stock, wherever it stands.
+	 */
+	served: number;
 }
 
 /** Removing one commitment's demand adds its qty back to P from its date on. */
@@ -23,6 +28,8 @@ export interface Profile {
 	today: IsoDate;
 	fence: IsoDate | null;
 	safetyStock: number;
+	/** on hand − backordered: the stock at hand before any inbound or commitment. */
+	base: number;
 	/** Change dates, ascending; dates[0] is today and the fence (if any) is one of them. */
 	dates: IsoDate[];
 	/** P(dates[i]): on hand − backordered + inbound due ≤ t − confirmed demand due ≤ t. */
@@ -47,6 +54,21 @@ export interface Profile {
 export function shipDate(c: CommitmentDemand): IsoDate | null {
 	const raw = c.promisedDate ?? c.requestedDate;
 	return isIsoDate(raw) ? raw : null;
+}
+
+const priorityOf = (c: CommitmentDemand) => (typeof c.priority === 'number' && !Number.isNaN(c.priority) ? c.priority : 0);
+
+/**
+ * Promise order of two dated confirmed commitments: ship date (the raw one, so an older past-due
+ * promise still comes first), then priority descending, then id. Sorting is stable, so exact ties
+ * (duplicate ids) keep their input order.
+ */
+export function promiseOrder(a: CommitmentDemand, aDate: IsoDate, b: CommitmentDemand, bDate: IsoDate): number {
+	if (aDate !== bDate) return aDate < bDate ? -1 : 1;
+	const pa = priorityOf(a);
+	const pb = priorityOf(b);
+	if (pa !== pb) return pa > pb ? -1 : 1;
+	return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 export function fenceDate(today: IsoDate, leadTimeDays: number | null): IsoDate | null {
@@ -78,7 +100,7 @@ export function buildProfile(input: AvailabilityInput): Profile {
 	}
 
 	const undatedDemand: CommitmentDemand[] = [];
-	const dated: { c: CommitmentDemand; date: IsoDate }[] = [];
+	const dated: { c: CommitmentDemand; raw: IsoDate; date: IsoDate }[] = [];
 	let allocated = 0;
 	for (const c of input.commitments) {
 		if (c.status !== 'confirmed' && c.status !== 'requested') continue;
@@ -93,7 +115,7 @@ export function buildProfile(input: AvailabilityInput): Profile {
 		const date = maxDate(raw, today);
 		if (c.status === 'confirmed') {
 			add(demandAt, date, c.qty);
-			dated.push({ c, date });
+			dated.push({ c, raw, date });
 		} else add(requestedAt, date, c.qty);
 	}
 
@@ -118,13 +140,18 @@ export function buildProfile(input: AvailabilityInput): Profile {
 		if (i === 0 || r) requested.push({ date: dates[i], qty: (req += r ?? 0) });
 	}
 
+	// Served in promise order. Demand beyond the fence sorts after all demand before it (its date is
+	// later), and undated demand is not here, so neither is counted against an earlier promise.
+	dated.sort((a, b) => promiseOrder(a.c, a.raw, b.c, b.raw));
 	const demandMap = new Map<string, DemandEntry>();
-	for (const { c, date } of dated) demandMap.set(c.id, { date, index: index.get(date)!, qty: c.qty });
+	let served = 0;
+	for (const { c, date } of dated) demandMap.set(c.id, { date, index: index.get(date)!, qty: c.qty, served: (served += c.qty) });
 
 	return {
 		today,
 		fence,
 		safetyStock: input.safetyStock ?? 0,
+		base,
 		dates,
 		balance,
 		onHandOnly,

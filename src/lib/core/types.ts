@@ -19,6 +19,11 @@ export interface CommitmentDemand {
 	requestedDate: IsoDate | null;
 	promisedDate: IsoDate | null;
 	customer?: string;
+	/**
+	 * Risk serves confirmed commitments in promise order: ship date, then priority (higher first;
+	 * missing = 0), then id. Only breaks ties between commitments shipping on the same date.
+	 */
+	priority?: number;
 }
 
 /** Everything needed to compute availability for one SKU×site. */

@@ -18,12 +18,17 @@ const inboundArb: fc.Arbitrary<Omit<InboundSupply, 'key'>> = fc.record({
 
 const statusArb = fc.constantFrom<CommitmentStatus>('confirmed', 'confirmed', 'confirmed', 'requested', 'shipped', 'cancelled');
 
-const commitmentArb: fc.Arbitrary<Omit<CommitmentDemand, 'id'>> = fc.record({
-	qty: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 30 }) }, { weight: 1, arbitrary: fc.constant(0) }),
-	status: statusArb,
-	requestedDate: maybeDate(),
-	promisedDate: fc.option(dayOffset(), { nil: null, freq: 2 })
-});
+const commitmentArb: fc.Arbitrary<Omit<CommitmentDemand, 'id'>> = fc.record(
+	{
+		qty: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 30 }) }, { weight: 1, arbitrary: fc.constant(0) }),
+		status: statusArb,
+		requestedDate: maybeDate(),
+		promisedDate: fc.option(dayOffset(), { nil: null, freq: 2 }),
+		// Few values, often missing, so same-date ties on priority (and on no priority) are common.
+		priority: fc.integer({ min: 0, max: 2 })
+	},
+	{ requiredKeys: ['qty', 'status', 'requestedDate', 'promisedDate'] }
+);
 
 export const availabilityArb: fc.Arbitrary<AvailabilityInput> = fc
 	.record({

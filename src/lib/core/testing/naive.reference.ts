@@ -88,17 +88,53 @@ export function naivePromise(m: NaiveModel, qty: number, date: IsoDate, excludeI
 	return { feasible, earliestDate, shortQty, needsPo };
 }
 
+/**
+ * Does commitment a (ship date ad, position ai in the input) come before b in promise order?
+ * Written as a plain tuple comparison: (ship date, −priority, id, input position).
+ */
+function promisedBefore(a: CommitmentDemand, ad: IsoDate, ai: number, b: CommitmentDemand, bd: IsoDate, bi: number): boolean {
+	if (ad !== bd) return ad < bd;
+	const pa = a.priority ?? 0;
+	const pb = b.priority ?? 0;
+	if (pa !== pb) return pa > pb;
+	if (a.id !== b.id) return a.id < b.id;
+	return ai < bi;
+}
+
+/**
+ * Allocation in promise order, re-derived the slow way: walk the calendar day by day up to the
+ * commitment's effective date adding every receipt that lands on each day, and compare it with
+ * every other commitment to add up what is served before it (itself included).
+ */
 export function naiveRisk(m: NaiveModel, c: CommitmentDemand): CommitmentRisk {
+	const { input } = m;
 	const unknown: CommitmentRisk = { risk: 'unknown', shortQty: 0, earliestDate: null };
 	const due = dueDate(c);
 	if (due === null) return unknown;
-	if (!(c.qty > 0)) return m.input.unknownSku ? unknown : { risk: 'ok', shortQty: 0, earliestDate: null };
-	const d = later(due, m.input.today);
+	if (!(c.qty > 0)) return input.unknownSku ? unknown : { risk: 'ok', shortQty: 0, earliestDate: null };
+	const d = later(due, input.today);
+
+	let arrived = 0;
+	for (const t of m.days) {
+		if (t > d) break;
+		for (const l of input.inbound) if (l.qty > 0 && isIsoDate(l.eta) && later(l.eta, input.today) === t) arrived += l.qty;
+	}
+
+	const ci = input.commitments.indexOf(c);
+	let served = 0;
+	input.commitments.forEach((o, oi) => {
+		if (o.status !== 'confirmed' || !(o.qty > 0)) return;
+		const od = dueDate(o);
+		if (od === null) return;
+		if (oi === ci || promisedBefore(o, od, oi, c, due, ci)) served += o.qty;
+	});
+
+	const onHandOnly = input.onHand - (input.backordered ?? 0) - served;
+	const p = onHandOnly + arrived;
 	const beyond = m.fence !== null && d >= m.fence;
-	const low = minP(m, d, beyond ? null : m.fence);
-	if (!beyond && low < 0)
-		return { risk: 'short', shortQty: Math.min(c.qty, -low), earliestDate: naivePromise(m, c.qty, d, c.id).earliestDate };
-	if (m.input.unknownSku) return unknown;
-	const atRisk = low < m.ss || naiveP(m, d, undefined, true) < m.ss;
+	if (!beyond && p < 0)
+		return { risk: 'short', shortQty: Math.min(c.qty, -p), earliestDate: naivePromise(m, c.qty, d, c.id).earliestDate };
+	if (input.unknownSku) return unknown;
+	const atRisk = p < 0 || p < m.ss || onHandOnly < 0;
 	return { risk: atRisk ? 'at_risk' : 'ok', shortQty: 0, earliestDate: null };
 }
