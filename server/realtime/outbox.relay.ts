@@ -1,4 +1,4 @@
-import type { PositionMessage, AlertMessage } from '../../src/lib/contract/socket-events.ts';
+import type { AlertMessage, CommitmentRiskMessage, OutboxTopic, PositionMessage } from '../../src/lib/contract/socket-events.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository.ts';
 import type { PbServer, PbSocket } from './socket.server.ts';
@@ -23,6 +23,7 @@ export class OutboxRelay {
 	private again = false;
 	private timer: NodeJS.Timeout | undefined;
 	private unlisten: (() => Promise<void>) | undefined;
+	private readonly taps = new Set<(row: OutboxRow) => void>();
 
 	constructor(
 		private readonly io: PbServer,
@@ -45,6 +46,15 @@ export class OutboxRelay {
 		clearInterval(this.timer);
 		await this.unlisten?.().catch(() => {});
 		await this.pumping;
+	}
+
+	/** Server-side subscribers (e.g. open board documents) see every row this node relays, in seq order. */
+	tap(topics: OutboxTopic[], fn: (row: OutboxRow) => void): () => void {
+		const t = (row: OutboxRow) => {
+			if (topics.includes(row.topic)) fn(row);
+		};
+		this.taps.add(t);
+		return () => this.taps.delete(t);
 	}
 
 	kick(): void {
@@ -80,6 +90,13 @@ export class OutboxRelay {
 		const replaying = [...this.io.of('/').sockets.values()].filter((s) => s.data.replaying).map((s) => s.id);
 		const target = replaying.length ? this.io.to(rooms).except(replaying) : this.io.to(rooms);
 		emitRow(target, row);
+		for (const t of this.taps) {
+			try {
+				t(row);
+			} catch (err) {
+				this.log.error({ err, seq: row.seq }, 'outbox tap failed');
+			}
+		}
 	}
 
 	private siteRooms(): string[] {
@@ -110,9 +127,12 @@ export class OutboxRelay {
 type Emitter = Pick<PbSocket, 'emit'>;
 
 function emitRow(target: Emitter | ReturnType<PbServer['to']>, row: OutboxRow): void {
-	if (row.topic === 'position') {
-		target.emit('position', { ...(row.payload as Omit<PositionMessage, 'seq'>), seq: row.seq });
-	} else {
-		target.emit('alert', { ...(row.payload as Omit<AlertMessage, 'seq'>), seq: row.seq });
+	switch (row.topic) {
+		case 'position':
+			return void target.emit('position', { ...(row.payload as Omit<PositionMessage, 'seq'>), seq: row.seq });
+		case 'alert':
+			return void target.emit('alert', { ...(row.payload as Omit<AlertMessage, 'seq'>), seq: row.seq });
+		case 'commitment':
+			return void target.emit('commitment', { ...(row.payload as Omit<CommitmentRiskMessage, 'seq'>), seq: row.seq });
 	}
 }

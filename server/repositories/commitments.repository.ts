@@ -37,6 +37,7 @@ export class CommitmentsRepository {
 	}
 
 	async writeRisks(tx: TxSql, updates: RiskUpdate[]): Promise<void> {
+		// Callers send only changed verdicts, so every row here is news for open boards.
 		if (updates.length === 0) return;
 		await tx`
 			update commitments c set risk = u.risk, short_qty = u.short_qty, earliest_date = u.earliest_date,

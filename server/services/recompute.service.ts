@@ -104,6 +104,11 @@ export class RecomputeService {
 			} else verdict = { risk: 'ok', shortQty: 0, earliestDate: null, needsPo: false };
 			if (c.risk !== verdict.risk || c.shortQty !== verdict.shortQty || c.earliestDate !== verdict.earliestDate || c.needsPo !== verdict.needsPo) {
 				updates.push({ id: c.id, ...verdict });
+				outbox.push({
+					topic: 'commitment',
+					site: key.site,
+					payload: { id: c.id, board: c.board, sku: c.sku, site: c.site, risk: verdict.risk, shortQty: verdict.shortQty, earliestDate: verdict.earliestDate, checkedAt: new Date().toISOString() }
+				});
 			}
 		}
 		await this.d.commitments.writeRisks(tx, updates);

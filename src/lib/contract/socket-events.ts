@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertKind, AlertStatus, Severity } from './domain';
+import type { AlertKind, AlertStatus, Risk, Severity } from './domain';
 
 export interface PositionMessage {
 	sku: string;
@@ -25,15 +25,29 @@ export interface AlertMessage {
 	seq: number;
 }
 
+/** The engine's verdict on a commitment, whenever it changes (an extension of the contract). */
+export interface CommitmentRiskMessage {
+	id: string;
+	board: string;
+	sku: string;
+	site: string | null;
+	risk: Risk;
+	shortQty: number;
+	earliestDate: string | null;
+	checkedAt: string;
+	seq: number;
+}
+
 /** Server → client events: name → payload. Every emit on the server is checked against this map. */
 export interface ServerToClientEvents {
 	position: (msg: PositionMessage) => void;
 	alert: (msg: AlertMessage) => void;
+	commitment: (msg: CommitmentRiskMessage) => void;
 	/** Why the server refused something the client did (a reverted board edit, a bad payload). */
 	notice: (msg: { level: 'info' | 'warning' | 'error'; message: string }) => void;
 }
 
-export type OutboxTopic = 'position' | 'alert';
+export type OutboxTopic = 'position' | 'alert' | 'commitment';
 export type OutboxPayload<T extends OutboxTopic> = Omit<Parameters<ServerToClientEvents[T]>[0], 'seq'>;
 
 export const replayRequestSchema = z.object({ sinceSeq: z.number().int().min(0).safe() }).strict();

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { AlertMessage, ClientToServerEvents, PositionMessage, ServerToClientEvents } from '$lib/contract/socket-events';
+import type { AlertMessage, ClientToServerEvents, CommitmentRiskMessage, PositionMessage, ServerToClientEvents } from '$lib/contract/socket-events';
 
 export type ConnectionState = 'connected' | 'connecting' | 'disconnected';
 
@@ -21,6 +21,8 @@ export class LiveFeed {
 	private readonly positionListeners = new Set<Listener<PositionMessage>>();
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private readonly alertListeners = new Set<Listener<AlertMessage>>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	private readonly commitmentListeners = new Set<Listener<CommitmentRiskMessage>>();
 
 	constructor(private readonly auth?: { token: string }) {}
 
@@ -50,6 +52,7 @@ export class LiveFeed {
 		socket.on('connect_error', () => (this.state = 'disconnected'));
 		socket.on('position', (msg) => this.accept(msg, this.positionListeners));
 		socket.on('alert', (msg) => this.accept(msg, this.alertListeners));
+		socket.on('commitment', (msg) => this.accept(msg, this.commitmentListeners));
 	}
 
 	private accept<T extends { seq: number }>(msg: T, listeners: Set<Listener<T>>): void {
@@ -67,6 +70,11 @@ export class LiveFeed {
 	onAlert(l: Listener<AlertMessage>): () => void {
 		this.alertListeners.add(l);
 		return () => this.alertListeners.delete(l);
+	}
+
+	onCommitment(l: Listener<CommitmentRiskMessage>): () => void {
+		this.commitmentListeners.add(l);
+		return () => this.commitmentListeners.delete(l);
 	}
 
 	disconnect(): void {
