@@ -36,7 +36,7 @@ export async function ingestBench(opts: { batches: number; pairs: number }) {
 	try {
 		const config = loadConfig({
 			PORT: '0', HOST: '127.0.0.1', DATABASE_URL: svc.databaseUrl, REDIS_URL: svc.redisUrl,
-			REDIS_PREFIX: svc.redisPrefix, INGEST_TOKEN: TOKEN, LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '32'
+			REDIS_PREFIX: svc.redisPrefix, INGEST_TOKEN: TOKEN, LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '100'
 		});
 		const node = await startNode(config, createLogger('silent'), { web: true, workers: true, app: false });
 		const selectOne = summary(await sample(500, () => svc.sql`select 1`));

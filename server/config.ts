@@ -25,8 +25,8 @@ const envSchema = z.object({
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	/** Comma-separated origins allowed to make cookie-authenticated writes besides the node's own. */
 	ALLOWED_ORIGINS: z.string().default(''),
-	/** Concurrency of the in-process recompute worker. */
-	WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+	/** Jobs a worker process holds at once; their pairs are recomputed together in a few transactions. */
+	WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
 	/** A pair dirty longer than this is assumed to have lost its job and is re-enqueued by the sweep. */
 	SWEEP_AFTER_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
 	SWEEP_EVERY_MS: z.coerce.number().int().min(100).max(600_000).default(5000),

@@ -7,6 +7,8 @@ import { parse as parseCookies } from 'cookie';
 
 export function sessionRoutes(services: Services): Router {
 	const r = Router();
+	// Who is signed in is nobody's to cache, not even the browser's back/forward cache.
+	r.use('/api/session', (_req, res, next) => void (res.set('Cache-Control', 'no-store'), next()));
 	r.post('/api/session', async (req, res) => {
 		const body = sessionRequestSchema.safeParse(req.body);
 		if (!body.success) throw new BadRequestError('email and password are required', issues(body.error.issues));

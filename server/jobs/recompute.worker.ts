@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from '../logger.ts';
 import type { PositionsRepository } from '../repositories/positions.repository.ts';
 import type { RecomputeService } from '../services/recompute.service.ts';
+import { PairBatcher } from './pair-batcher.ts';
 import { RECOMPUTE_QUEUE, type QueueOptions, type RecomputeJob, type RecomputeQueue } from './queues.ts';
 
 export interface WorkerDeps extends QueueOptions {
@@ -23,8 +24,10 @@ export class RecomputeWorker {
 	private readonly worker: Worker<RecomputeJob>;
 	private sweepTimer: NodeJS.Timeout | undefined;
 	private sweeping = false;
+	private readonly batcher: PairBatcher;
 
 	constructor(private readonly d: WorkerDeps) {
+		this.batcher = new PairBatcher((keys) => d.recompute.recomputeMany(keys));
 		this.worker = new Worker<RecomputeJob>(RECOMPUTE_QUEUE, (job) => this.process(job), {
 			connection: d.connection,
 			prefix: d.prefix,
@@ -55,7 +58,7 @@ export class RecomputeWorker {
 	private async process(job: Job<RecomputeJob>) {
 		const { sku, site } = job.data ?? ({} as RecomputeJob);
 		if (typeof sku !== 'string' || typeof site !== 'string') throw new UnrecoverableError('job data needs sku and site');
-		return this.d.recompute.recompute({ sku, site });
+		await this.batcher.submit({ sku, site });
 	}
 
 	/** Re-enqueues pairs left dirty longer than a job should take: their job was lost. */

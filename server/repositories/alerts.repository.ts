@@ -1,12 +1,15 @@
 import type { AlertMessage } from '../../src/lib/contract/socket-events.ts';
-import type { AlertStatus } from '../../src/lib/contract/domain.ts';
+import type { AlertListQuery } from '../../src/lib/contract/notifications.ts';
 import type { DesiredAlert } from '../../src/lib/core/alert-types.ts';
 import type { Sql, TxSql } from '../db/database.ts';
 
 export type AlertRow = Omit<AlertMessage, 'seq'> & { subjectKey: string };
 
+const iso = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${col}`;
 const COLUMNS = `id, kind, severity, subject_key, sku, site, commitment_id, message, status,
-	to_char(opened_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as opened_at, acknowledged_by`;
+	${iso('opened_at')}, acknowledged_by, ${iso('acknowledged_at')}, ${iso('resolved_at')}`;
+// Writes say what they did, so clients can toast new and escalated alerts without keeping history.
+const CHANGED = (change: string) => `${COLUMNS}, '${change}' as change`;
 
 export class AlertsRepository {
 	constructor(private readonly sql: Sql) {}
@@ -19,10 +22,28 @@ export class AlertsRepository {
 		);
 	}
 
+	/** liveForPair for several pairs in one round trip, keyed `sku\0site`. */
+	async liveForPairs(tx: TxSql, keys: { sku: string; site: string }[]): Promise<Map<string, AlertRow[]>> {
+		const rows = await tx.unsafe<AlertRow[]>(
+			`select ${COLUMNS} from alerts
+			where status <> 'resolved' and (sku, site) in (select * from unnest($1::text[], $2::text[]))
+			order by opened_at, id`,
+			[keys.map((k) => k.sku), keys.map((k) => k.site)] as never
+		);
+		const out = new Map<string, AlertRow[]>();
+		for (const r of rows) {
+			const key = `${r.sku}\u0000${r.site}`;
+			const list = out.get(key);
+			if (list) list.push(r);
+			else out.set(key, [r]);
+		}
+		return out;
+	}
+
 	async open(tx: TxSql, a: DesiredAlert): Promise<AlertRow> {
 		const rows = await tx.unsafe<AlertRow[]>(
 			`insert into alerts (kind, severity, subject_key, sku, site, commitment_id, message)
-			values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
+			values ($1, $2, $3, $4, $5, $6, $7) returning ${CHANGED('opened')}`,
 			[a.kind, a.severity, a.subjectKey, a.sku, a.site, a.commitmentId, a.message]
 		);
 		return rows[0];
@@ -35,7 +56,7 @@ export class AlertsRepository {
 				status = case when $4 then 'open' else status end,
 				acknowledged_by = case when $4 then null else acknowledged_by end,
 				acknowledged_at = case when $4 then null else acknowledged_at end
-			where id = $1 returning ${COLUMNS}`,
+			where id = $1 returning ${COLUMNS}, case when $4 then 'escalated' else 'updated' end as change`,
 			[id, severity, message, reopen]
 		);
 		return rows[0];
@@ -43,7 +64,7 @@ export class AlertsRepository {
 
 	async resolve(tx: TxSql, id: string): Promise<AlertRow> {
 		const rows = await tx.unsafe<AlertRow[]>(
-			`update alerts set status = 'resolved', resolved_at = now() where id = $1 returning ${COLUMNS}`,
+			`update alerts set status = 'resolved', resolved_at = now() where id = $1 returning ${CHANGED('resolved')}`,
 			[id]
 		);
 		return rows[0];
@@ -53,7 +74,7 @@ export class AlertsRepository {
 	async acknowledge(tx: TxSql, id: string, by: string): Promise<AlertRow | null> {
 		const rows = await tx.unsafe<AlertRow[]>(
 			`update alerts set status = 'acknowledged', acknowledged_by = $2, acknowledged_at = now()
-			where id = $1 and status = 'open' returning ${COLUMNS}`,
+			where id = $1 and status = 'open' returning ${CHANGED('acknowledged')}`,
 			[id, by]
 		);
 		return rows[0] ?? null;
@@ -64,14 +85,17 @@ export class AlertsRepository {
 		return rows[0] ?? null;
 	}
 
-	async list(status: AlertStatus | undefined, sites: string[] | null, limit: number): Promise<AlertRow[]> {
+	/** Filtered, most severe first; `live` means open or acknowledged (not yet resolved). */
+	async list(f: Omit<AlertListQuery, 'limit'> & { live?: boolean }, sites: string[] | null, limit: number): Promise<AlertRow[]> {
 		const s = this.sql;
 		return s.unsafe<AlertRow[]>(
 			`select ${COLUMNS} from alerts
 			where ($1::text is null or status = $1) and ($2::text[] is null or site is null or site = any($2))
+				and ($4::text is null or severity = $4) and ($5::text is null or kind = $5) and ($6::text is null or site = $6)
+				and (not $7 or status <> 'resolved')
 			order by case severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end, opened_at desc
 			limit $3`,
-			[status ?? null, sites as never, limit]
+			[f.status ?? null, sites as never, limit, f.severity ?? null, f.kind ?? null, f.site ?? null, f.live ?? false]
 		);
 	}
 }

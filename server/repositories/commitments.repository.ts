@@ -36,6 +36,17 @@ export class CommitmentsRepository {
 		);
 	}
 
+	/** openForPair for several pairs in one round trip, keyed `sku\0site`. */
+	async openForPairs(tx: TxSql, keys: { sku: string; site: string }[]): Promise<Map<string, OpenCommitment[]>> {
+		const rows = await tx.unsafe<OpenCommitment[]>(
+			`select ${COLUMNS}, risk, short_qty, earliest_date, needs_po from commitments
+			where status in ('requested', 'confirmed') and (sku, site) in (select * from unnest($1::text[], $2::text[]))
+			order by id`,
+			[keys.map((k) => k.sku), keys.map((k) => k.site)] as never
+		);
+		return groupByPair(rows);
+	}
+
 	async writeRisks(tx: TxSql, updates: RiskUpdate[]): Promise<void> {
 		// Callers send only changed verdicts, so every row here is news for open boards.
 		if (updates.length === 0) return;
@@ -93,4 +104,15 @@ export class CommitmentsRepository {
 			limit ${f.limit}
 		`;
 	}
+}
+
+function groupByPair<T extends { sku: string; site: string | null }>(rows: T[]): Map<string, T[]> {
+	const out = new Map<string, T[]>();
+	for (const r of rows) {
+		const key = `${r.sku}\u0000${r.site}`;
+		const list = out.get(key);
+		if (list) list.push(r);
+		else out.set(key, [r]);
+	}
+	return out;
 }

@@ -52,6 +52,31 @@ export class EventsRepository {
 		`;
 	}
 
+	/**
+	 * The events of several SKU×sites in one round trip, keyed by the pair they concern. A transfer
+	 * between two pairs of the batch comes back once for each.
+	 */
+	async forPositions(tx: TxSql, keys: { sku: string; site: string }[]): Promise<Map<string, StoredEvent[]>> {
+		const rows = await tx<(StoredEvent & { pairSite: string })[]>`
+			with k as (select * from unnest(${tx.array(keys.map((k) => k.sku))}::text[], ${tx.array(keys.map((k) => k.site))}::text[]) as k(sku, site))
+			select e.id, e.type, e.sku, e.site, e.qty, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+				e.po, e.eta, e.to_site, e.commitment, k.site as pair_site
+			from k join inventory_events e on e.sku = k.sku and e.site = k.site
+			union all
+			select e.id, e.type, e.sku, e.site, e.qty, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+				e.po, e.eta, e.to_site, e.commitment, k.site as pair_site
+			from k join inventory_events e on e.sku = k.sku and e.to_site = k.site
+		`;
+		const out = new Map<string, StoredEvent[]>();
+		for (const { pairSite, ...e } of rows) {
+			const key = `${e.sku}\u0000${pairSite}`;
+			const list = out.get(key);
+			if (list) list.push(e);
+			else out.set(key, [e]);
+		}
+		return out;
+	}
+
 	/** Every event that moves stock at or into one SKU×site, in event-time order. */
 	async forPosition(sql: Sql | TxSql, sku: string, site: string): Promise<StoredEvent[]> {
 		return sql<StoredEvent[]>`

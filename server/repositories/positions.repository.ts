@@ -42,6 +42,54 @@ export class PositionsRepository {
 		`;
 	}
 
+	/** lockPair for many pairs, taken in key order so two batches can never deadlock. */
+	async lockPairs(tx: TxSql, keys: PairKey[]): Promise<void> {
+		await tx`
+			select count(pg_advisory_xact_lock(hashtextextended(sku || '|' || site, 7240117)))
+			from (select * from unnest(${tx.array(keys.map((k) => k.sku))}::text[], ${tx.array(keys.map((k) => k.site))}::text[]) as k(sku, site)
+				order by sku, site) ordered
+		`;
+	}
+
+	/** dirtyGen for many pairs; pairs with no dirty row are absent from the map. */
+	async dirtyGens(tx: TxSql, keys: PairKey[]): Promise<Map<string, { dirtyGen: number; exists: boolean; numbers: PositionNumbers }>> {
+		const rows = await tx<(PositionNumbers & PairKey & { dirtyGen: number; exists: boolean })[]>`
+			select d.sku, d.site, d.dirty_gen, p.sku is not null as exists, coalesce(p.on_hand, 0) as on_hand,
+				coalesce(p.allocated, 0) as allocated, coalesce(p.inbound, 0) as inbound,
+				coalesce(p.backordered, 0) as backordered, coalesce(p.available, 0) as available
+			from position_dirty d left join positions p on p.sku = d.sku and p.site = d.site
+			where (d.sku, d.site) in (select * from unnest(${tx.array(keys.map((k) => k.sku))}::text[], ${tx.array(keys.map((k) => k.site))}::text[]))
+		`;
+		return new Map(rows.map(({ sku, site, dirtyGen, exists, ...numbers }) => [`${sku}\u0000${site}`, { dirtyGen, exists, numbers }]));
+	}
+
+	/** Upserts many positions in one statement. */
+	async writeMany(tx: TxSql, rows: (PairKey & PositionNumbers & { state: unknown })[]): Promise<void> {
+		if (rows.length === 0) return;
+		await tx`
+			insert into positions (sku, site, on_hand, allocated, inbound, backordered, available, state)
+			select sku, site, on_hand, allocated, inbound, backordered, available, state
+			from json_to_recordset(${tx.json(rows.map((r) => ({ sku: r.sku, site: r.site, on_hand: r.onHand, allocated: r.allocated, inbound: r.inbound, backordered: r.backordered, available: r.available, state: r.state })) as never)}::json)
+				as x(sku text, site text, on_hand integer, allocated integer, inbound integer, backordered integer, available integer, state jsonb)
+			on conflict (sku, site) do update set on_hand = excluded.on_hand, allocated = excluded.allocated,
+				inbound = excluded.inbound, backordered = excluded.backordered, available = excluded.available,
+				state = excluded.state, updated_at = now()
+		`;
+	}
+
+	/** markClean for many pairs; returns the keys that are now clean. */
+	async markCleanMany(tx: TxSql, gens: (PairKey & { gen: number })[]): Promise<Set<string>> {
+		if (gens.length === 0) return new Set();
+		const rows = await tx<(PairKey & { clean: boolean })[]>`
+			update position_dirty d set clean_gen = x.gen,
+				dirty_since = case when d.dirty_gen = x.gen then null else d.dirty_since end
+			from json_to_recordset(${tx.json(gens as never)}::json) as x(sku text, site text, gen bigint)
+			where d.sku = x.sku and d.site = x.site
+			returning d.sku, d.site, d.dirty_gen = x.gen as clean
+		`;
+		return new Set(rows.filter((r) => r.clean).map((r) => `${r.sku}\u0000${r.site}`));
+	}
+
 	/** Serialises recomputes of one pair across workers and nodes, for the transaction's life. */
 	async lockPair(tx: TxSql, key: PairKey): Promise<void> {
 		await tx`select pg_advisory_xact_lock(hashtextextended(${key.sku} || '|' || ${key.site}, 7240117))`;

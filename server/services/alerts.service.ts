@@ -1,4 +1,4 @@
-import type { AlertStatus } from '../../src/lib/contract/domain.ts';
+import type { AlertListQuery } from '../../src/lib/contract/notifications.ts';
 import { can, canSeeSite, principalLabel, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Sql } from '../db/database.ts';
 import { toAlertPayload, type AlertRow } from '../repositories/alerts.repository.ts';
@@ -13,8 +13,10 @@ export class AlertsService {
 		private readonly repos: Pick<Repositories, 'alerts' | 'outbox'>
 	) {}
 
-	list(p: Principal, status: AlertStatus | undefined, limit = 500): Promise<AlertRow[]> {
-		return this.repos.alerts.list(status, visibleSites(p), limit);
+	/** What the principal may see, filtered; `live` lists open and acknowledged alerts together. */
+	list(p: Principal, q: Partial<AlertListQuery> & { live?: boolean } = {}): Promise<AlertRow[]> {
+		const { limit = 500, ...filter } = q;
+		return this.repos.alerts.list(filter, visibleSites(p), limit);
 	}
 
 	/** Records who acknowledged; the change goes out through the outbox so every screen drops the toast. */
