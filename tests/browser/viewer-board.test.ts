@@ -165,8 +165,10 @@ describe('a viewer signed in through the browser', () => {
 						const text = String(m.data);
 						if (text.startsWith('0')) s.send('40');
 						else if (text.startsWith('40')) s.send(`421["alert:ack",{"id":"${alertId}"}]`);
-						else if (text.startsWith('431')) (s.close(), resolve(text.slice(3)));
-						else if (text.startsWith('44')) (s.close(), resolve(`connect error ${text}`));
+						else if (text.startsWith('431') || text.startsWith('44')) {
+							s.close();
+							resolve(text.startsWith('44') ? `connect error ${text}` : text.slice(3));
+						}
 					};
 					setTimeout(() => resolve('no answer'), 5000);
 				});

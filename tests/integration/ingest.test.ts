@@ -107,3 +107,21 @@ describe('POST /api/events', () => {
 		expect(await ready.json()).toEqual({ status: 'ready' });
 	});
 });
+
+describe('order independence', () => {
+	it('gives the same position whether a history is posted in order or backwards', async () => {
+		const history = (sku: string) => [
+			{ id: `${sku}-1`, type: 'receipt', sku, site: 'S1', qty: 30, at: at(1) },
+			{ id: `${sku}-2`, type: 'shipment', sku, site: 'S1', qty: 12, at: at(2) },
+			{ id: `${sku}-3`, type: 'count', sku, site: 'S1', qty: 25, at: at(3) },
+			{ id: `${sku}-4`, type: 'adjustment', sku, site: 'S1', qty: -4, at: at(4) },
+			{ id: `${sku}-5`, type: 'receipt', sku, site: 'S1', qty: 9, at: at(5) }
+		];
+		for (const e of history('INORDER')) await postEvents(node, e);
+		for (const e of history('BACKWARDS').reverse()) await postEvents(node, e);
+		const inOrder = await eventually(() => onHand('INORDER', 'S1'));
+		await eventually(async () => (await onHand('BACKWARDS', 'S1')) !== undefined && (await node.services_.sql`select 1 from position_dirty where sku = 'BACKWARDS' and dirty_since is null`).length === 1);
+		expect(inOrder).toBe(30);
+		expect(await onHand('BACKWARDS', 'S1')).toBe(inOrder);
+	});
+});

@@ -20,6 +20,38 @@ export interface SpawnedNode {
 	stop(): Promise<void>;
 }
 
+/** Starts `node --import tsx server/main.ts` and resolves with the port it logged once listening. */
+export function startServerProcess(env: Record<string, string>, onOutput: (text: string) => void = () => {}) {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+		cwd: ROOT,
+		env: { ...process.env, HOST: '127.0.0.1', INGEST_TOKEN: TEST_INGEST_TOKEN, LOG_LEVEL: 'info', WORKER_CONCURRENCY: '8', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let own = '';
+	const port = new Promise<number>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`node did not start:\n${own}`)), 30_000);
+		child.stdout!.on('data', (chunk: Buffer) => {
+			own += chunk.toString();
+			onOutput(chunk.toString());
+			const m = /"port":(\d+)[^\n]*listening/.exec(own);
+			if (m) {
+				clearTimeout(timer);
+				child.removeAllListeners('exit');
+				resolve(Number(m[1]));
+			}
+		});
+		child.stderr!.on('data', (c: Buffer) => {
+			own += c.toString();
+			onOutput(c.toString());
+		});
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`node exited with ${code}:\n${own}`));
+		});
+	});
+	return { child, port };
+}
+
 /**
  * The real server as its own process (`node --import tsx server/main.ts`), the way `npm start` runs
  * it. Browser tests need this: SvelteKit's built handler must be loaded by Node itself.
@@ -30,40 +62,12 @@ export async function spawnTestNode(label: string, env: Record<string, string> =
 	let child!: ChildProcess;
 	let port = 0;
 	const start = async (fixedPort: number) => {
-		child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-			cwd: ROOT,
-			env: {
-				...process.env,
-				PORT: String(fixedPort),
-				HOST: '127.0.0.1',
-				DATABASE_URL: db.databaseUrl,
-				REDIS_URL: db.redisUrl,
-				REDIS_PREFIX: db.redisPrefix,
-				INGEST_TOKEN: TEST_INGEST_TOKEN,
-				LOG_LEVEL: 'info',
-				WORKER_CONCURRENCY: '4',
-				...env
-			},
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
-		port = await new Promise<number>((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error(`node did not start:\n${log}`)), 30_000);
-			const onData = (chunk: Buffer) => {
-				log += chunk.toString();
-				const m = /"port":(\d+)[^\n]*listening/.exec(log.slice(-4000));
-				if (m) {
-					clearTimeout(timer);
-					resolve(Number(m[1]));
-				}
-			};
-			child.stdout!.on('data', onData);
-			child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-			child.once('exit', (code) => {
-				clearTimeout(timer);
-				reject(new Error(`node exited with ${code}:\n${log}`));
-			});
-		});
-		child.removeAllListeners('exit');
+		const started = startServerProcess(
+			{ PORT: String(fixedPort), DATABASE_URL: db.databaseUrl, REDIS_URL: db.redisUrl, REDIS_PREFIX: db.redisPrefix, ...env },
+			(text) => (log += text)
+		);
+		child = started.child;
+		port = await started.port;
 	};
 	await start(0);
 	const node: SpawnedNode = {
