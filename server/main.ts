@@ -1,19 +1,10 @@
-import { ConfigError, loadConfig } from './config.ts';
+import { configOrExit } from './boot.ts';
+import { startFeed } from './demo/feed.ts';
 import { createLogger } from './logger.ts';
 import { startNode } from './node.ts';
-import { startFeed } from './demo/feed.ts';
 import { installShutdown } from './shutdown.ts';
 
-let config;
-try {
-	config = loadConfig();
-} catch (err) {
-	if (err instanceof ConfigError) {
-		console.error(err.message);
-		process.exit(78); // EX_CONFIG
-	}
-	throw err;
-}
+const config = configOrExit();
 const log = createLogger(config.logLevel);
 try {
 	const node = await startNode(config, log, { web: true, workers: config.workers });

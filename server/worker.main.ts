@@ -1,18 +1,9 @@
-import { ConfigError, loadConfig } from './config.ts';
+import { configOrExit } from './boot.ts';
 import { createLogger } from './logger.ts';
 import { startNode } from './node.ts';
 import { installShutdown } from './shutdown.ts';
 
-let config;
-try {
-	config = loadConfig();
-} catch (err) {
-	if (err instanceof ConfigError) {
-		console.error(err.message);
-		process.exit(78);
-	}
-	throw err;
-}
+const config = configOrExit();
 const log = createLogger(config.logLevel, 'promiseboard-worker');
 try {
 	const node = await startNode(config, log, { web: false, workers: true });

@@ -2,6 +2,7 @@ import type { AlertMessage } from '../../src/lib/contract/socket-events.ts';
 import type { AlertListQuery } from '../../src/lib/contract/notifications.ts';
 import type { DesiredAlert } from '../../src/lib/core/alert-types.ts';
 import type { Sql, TxSql } from '../db/database.ts';
+import { groupByPair } from './pair-key.ts';
 
 export type AlertRow = Omit<AlertMessage, 'seq'> & { subjectKey: string };
 
@@ -30,14 +31,7 @@ export class AlertsRepository {
 			order by opened_at, id`,
 			[keys.map((k) => k.sku), keys.map((k) => k.site)] as never
 		);
-		const out = new Map<string, AlertRow[]>();
-		for (const r of rows) {
-			const key = `${r.sku}\u0000${r.site}`;
-			const list = out.get(key);
-			if (list) list.push(r);
-			else out.set(key, [r]);
-		}
-		return out;
+		return groupByPair(rows, (r) => ({ sku: r.sku ?? '', site: r.site }));
 	}
 
 	async open(tx: TxSql, a: DesiredAlert): Promise<AlertRow> {

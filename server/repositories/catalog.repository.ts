@@ -1,4 +1,5 @@
 import type { Sql, TxSql } from '../db/database.ts';
+import { pairKey } from './pair-key.ts';
 
 export interface SiteRow {
 	code: string;
@@ -57,7 +58,7 @@ export class CatalogRepository {
 			left join sites s on s.code = q.site
 			left join sku_sites ss on ss.sku = q.sku and ss.site = q.site
 		`;
-		return new Map(rows.map((r) => [`${r.sku}\u0000${r.site}`, r]));
+		return new Map(rows.map((r) => [pairKey(r), r]));
 	}
 
 	/** Parameters the engine needs for one SKU×site; catalog gaps come back as nulls and zeros. */

@@ -1,6 +1,7 @@
 import type { Commitment, CommitmentWithRisk } from '../../src/lib/contract/commitments.ts';
 import type { Risk } from '../../src/lib/contract/domain.ts';
 import type { Sql, TxSql } from '../db/database.ts';
+import { groupByPair } from './pair-key.ts';
 
 export interface RiskUpdate {
 	id: string;
@@ -106,13 +107,3 @@ export class CommitmentsRepository {
 	}
 }
 
-function groupByPair<T extends { sku: string; site: string | null }>(rows: T[]): Map<string, T[]> {
-	const out = new Map<string, T[]>();
-	for (const r of rows) {
-		const key = `${r.sku}\u0000${r.site}`;
-		const list = out.get(key);
-		if (list) list.push(r);
-		else out.set(key, [r]);
-	}
-	return out;
-}

@@ -1,5 +1,6 @@
 import type { InventoryEvent } from '../../src/lib/contract/inventory-event.ts';
 import type { Sql, TxSql } from '../db/database.ts';
+import { groupByPair } from './pair-key.ts';
 
 export interface StoredEvent {
 	id: string;
@@ -67,14 +68,8 @@ export class EventsRepository {
 				e.po, e.eta, e.to_site, e.commitment, k.site as pair_site
 			from k join inventory_events e on e.sku = k.sku and e.to_site = k.site
 		`;
-		const out = new Map<string, StoredEvent[]>();
-		for (const { pairSite, ...e } of rows) {
-			const key = `${e.sku}\u0000${pairSite}`;
-			const list = out.get(key);
-			if (list) list.push(e);
-			else out.set(key, [e]);
-		}
-		return out;
+		const grouped = groupByPair(rows, (r) => ({ sku: r.sku, site: r.pairSite }));
+		return new Map([...grouped].map(([k, list]) => [k, list.map(({ pairSite: _pairSite, ...e }) => e)]));
 	}
 
 	/** Every event that moves stock at or into one SKU×site, in event-time order. */

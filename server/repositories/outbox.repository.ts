@@ -58,13 +58,38 @@ export class OutboxRepository {
 		return row?.seq ?? 0;
 	}
 
-	async pruneOlderThan(days: number): Promise<number> {
-		const rows = await this.sql`
-			delete from outbox where created_at < now() - make_interval(days => ${days})
-				and seq < (select max(seq) from outbox)
-			returning seq
-		`;
-		return rows.length;
+	/**
+	 * Deletes sequenced rows older than `hours`, a batch per transaction so a large backlog never holds
+	 * long locks, and raises the horizon to the highest seq deleted. The newest row always stays, so
+	 * lastSeq() never goes back and pages never start from 0 again.
+	 */
+	async pruneOlderThan(hours: number, batch = 5000): Promise<number> {
+		let total = 0;
+		for (;;) {
+			const n = await this.sql.begin(async (tx) => {
+				const [row] = await tx<{ n: number; upTo: number | null }[]>`
+					with doomed as (
+						delete from outbox where id in (
+							select id from outbox
+							where seq is not null and created_at < now() - ${hours}::float8 * interval '1 hour'
+								and seq < (select max(seq) from outbox)
+							order by id limit ${batch}
+						) returning seq
+					)
+					select count(*)::int as n, max(seq) as up_to from doomed
+				`;
+				if (row.upTo !== null) await tx`update outbox_horizon set pruned_through = greatest(pruned_through, ${row.upTo})`;
+				return row.n;
+			});
+			total += n;
+			if (n < batch) return total;
+		}
+	}
+
+	/** Highest seq pruned so far: a replay from a smaller seq has lost rows. */
+	async prunedThrough(): Promise<number> {
+		const [row] = await this.sql<{ prunedThrough: number }[]>`select pruned_through from outbox_horizon`;
+		return row?.prunedThrough ?? 0;
 	}
 
 	listen(onNotify: (payload: string) => void) {

@@ -1,10 +1,8 @@
 import type { PositionListItem, PositionRow } from '../../src/lib/contract/api.ts';
 import type { Sql, TxSql } from '../db/database.ts';
+import { pairKey, type PairKey } from './pair-key.ts';
 
-export interface PairKey {
-	sku: string;
-	site: string;
-}
+export type { PairKey } from './pair-key.ts';
 
 export interface PositionNumbers {
 	onHand: number;
@@ -60,7 +58,7 @@ export class PositionsRepository {
 			from position_dirty d left join positions p on p.sku = d.sku and p.site = d.site
 			where (d.sku, d.site) in (select * from unnest(${tx.array(keys.map((k) => k.sku))}::text[], ${tx.array(keys.map((k) => k.site))}::text[]))
 		`;
-		return new Map(rows.map(({ sku, site, dirtyGen, exists, ...numbers }) => [`${sku}\u0000${site}`, { dirtyGen, exists, numbers }]));
+		return new Map(rows.map(({ sku, site, dirtyGen, exists, ...numbers }) => [pairKey({ sku, site }), { dirtyGen, exists, numbers }]));
 	}
 
 	/** Upserts many positions in one statement. */
@@ -87,7 +85,7 @@ export class PositionsRepository {
 			where d.sku = x.sku and d.site = x.site
 			returning d.sku, d.site, d.dirty_gen = x.gen as clean
 		`;
-		return new Set(rows.filter((r) => r.clean).map((r) => `${r.sku}\u0000${r.site}`));
+		return new Set(rows.filter((r) => r.clean).map(pairKey));
 	}
 
 	/** Serialises recomputes of one pair across workers and nodes, for the transaction's life. */

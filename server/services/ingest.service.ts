@@ -10,7 +10,8 @@ import type { RecomputeQueue } from '../jobs/queues.ts';
 import type { Logger } from '../logger.ts';
 import type { CatalogRepository } from '../repositories/catalog.repository.ts';
 import type { EventsRepository } from '../repositories/events.repository.ts';
-import type { PairKey, PositionsRepository } from '../repositories/positions.repository.ts';
+import { uniquePairs, type PairKey } from '../repositories/pair-key.ts';
+import type { PositionsRepository } from '../repositories/positions.repository.ts';
 import { BadRequestError, PayloadTooLargeError } from './errors.ts';
 
 export interface IngestDeps {
@@ -106,15 +107,5 @@ function unique(values: string[]): string[] {
 }
 
 export function touchedPairs(inserted: { sku: string; site: string; toSite: string | null }[]): PairKey[] {
-	const seen = new Map<string, PairKey>();
-	for (const e of inserted) {
-		for (const site of e.toSite ? [e.site, e.toSite] : [e.site]) {
-			seen.set(`${e.sku}\u0000${site}`, { sku: e.sku, site });
-		}
-	}
-	return [...seen.values()].sort((a, b) => (a.sku === b.sku ? cmp(a.site, b.site) : cmp(a.sku, b.sku)));
-}
-
-function cmp(a: string, b: string): number {
-	return a < b ? -1 : a > b ? 1 : 0;
+	return uniquePairs(inserted.flatMap((e) => (e.toSite ? [e.site, e.toSite] : [e.site]).map((site) => ({ sku: e.sku, site }))));
 }

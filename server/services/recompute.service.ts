@@ -5,7 +5,8 @@ import type { CatalogRepository } from '../repositories/catalog.repository.ts';
 import type { CommitmentsRepository } from '../repositories/commitments.repository.ts';
 import type { EventsRepository } from '../repositories/events.repository.ts';
 import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository.ts';
-import type { PairKey, PositionsRepository } from '../repositories/positions.repository.ts';
+import { pairKey as keyOf, type PairKey } from '../repositories/pair-key.ts';
+import type { PositionsRepository } from '../repositories/positions.repository.ts';
 import { planPair } from './recompute.plan.ts';
 
 export interface RecomputeDeps {
@@ -28,7 +29,6 @@ export interface RecomputeResult {
 
 // A pair that keeps being dirtied under us is left dirty for the next job or the sweep.
 const MAX_PASSES = 5;
-const keyOf = (k: PairKey) => `${k.sku}\u0000${k.site}`;
 
 /**
  * Rebuilds SKU×sites: position, ATP, the risk of every commitment shipping from each, and their
