@@ -5,6 +5,8 @@ export type Sql = postgres.Sql<Record<string, never>>;
 export type TxSql = postgres.TransactionSql<Record<string, never>>;
 
 const DUPLICATE_DATABASE = '42P04';
+// Two CREATE DATABASE racing each other can also trip the catalog's unique index instead.
+const UNIQUE_VIOLATION = '23505';
 
 /** Creates the database named in `url` if it does not exist (CONTRACT: "created if missing"). */
 export async function ensureDatabase(url: string, log?: Logger): Promise<void> {
@@ -22,7 +24,8 @@ export async function ensureDatabase(url: string, log?: Logger): Promise<void> {
 			log?.info({ database: name }, 'database created');
 		} catch (err) {
 			// Two nodes starting together both saw it missing; the loser is fine.
-			if ((err as { code?: string }).code !== DUPLICATE_DATABASE) throw err;
+			const code = (err as { code?: string }).code;
+			if (code !== DUPLICATE_DATABASE && code !== UNIQUE_VIOLATION) throw err;
 		}
 	} finally {
 		await sql.end({ timeout: 5 });
