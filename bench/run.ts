@@ -2,6 +2,9 @@
 // machine is shared and absolute numbers drift. Results also go to bench/results/<time>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { ingestBench, recomputeBench, reportIngest, reportRecompute } from './ingest.bench.ts';
+import { fanoutBench, reportFanout } from './fanout.bench.ts';
+import { reportSkus, skusBench } from './skus.bench.ts';
+import { boardBench, reportBoard } from './board.bench.ts';
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -16,6 +19,23 @@ if (want('ingest')) {
 	const r = await ingestBench({ batches: Number(process.env.BENCH_BATCHES ?? 40), pairs: 1000 });
 	results.ingest = r;
 	console.log(reportIngest(r) + '\n');
+}
+
+if (want('skus')) {
+	const r = await skusBench({ skus: Number(process.env.BENCH_SKUS ?? 100_000), runs: 30 });
+	results.skus = r;
+	console.log(reportSkus(r) + '\n');
+}
+
+if (want('board')) {
+	const r = await boardBench({ rounds: Number(process.env.BENCH_BOARD_ROUNDS ?? 300), coEditors: 20, commitments: 2000 });
+	results.board = r;
+	console.log(reportBoard(r) + '\n');
+}
+if (want('fanout')) {
+	const r = await fanoutBench({ clients: Number(process.env.BENCH_CLIENTS ?? 1000), heapAt: [1000, 5000], rounds: Number(process.env.BENCH_ROUNDS ?? 30) });
+	results.fanout = r;
+	console.log(reportFanout(r) + '\n');
 }
 
 mkdirSync('bench/results', { recursive: true });

@@ -31,7 +31,12 @@ const envSchema = z.object({
 	SWEEP_AFTER_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
 	SWEEP_EVERY_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
 	/** Run BullMQ workers in this process (`npm start`); `npm run worker` runs them alone. */
-	WORKERS: z.enum(['0', '1']).default('1')
+	WORKERS: z.enum(['0', '1']).default('1'),
+	/** Outbox rows older than this are pruned (by worker processes); a client away longer reloads its data. */
+	OUTBOX_RETENTION_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(168),
+	OUTBOX_PRUNE_EVERY_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+	/** Socket.IO `heartbeat` interval: wall screens call themselves stale after two missed beats. */
+	HEARTBEAT_MS: z.coerce.number().int().min(200).max(300_000).default(10_000)
 });
 
 export interface Config {
@@ -49,6 +54,9 @@ export interface Config {
 	sweepAfterSeconds: number;
 	sweepEveryMs: number;
 	workers: boolean;
+	outboxRetentionHours: number;
+	outboxPruneEveryMs: number;
+	heartbeatMs: number;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +95,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		workerConcurrency: e.WORKER_CONCURRENCY,
 		sweepAfterSeconds: e.SWEEP_AFTER_SECONDS,
 		sweepEveryMs: e.SWEEP_EVERY_MS,
-		workers: e.WORKERS === '1'
+		workers: e.WORKERS === '1',
+		outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,
+		outboxPruneEveryMs: e.OUTBOX_PRUNE_EVERY_MS,
+		heartbeatMs: e.HEARTBEAT_MS
 	};
 }

@@ -10,17 +10,20 @@ import { connect, ensureDatabase, type Sql } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { RecomputeQueue } from './jobs/queues.ts';
 import { RecomputeWorker } from './jobs/recompute.worker.ts';
+import { OutboxPruner } from './jobs/outbox.pruner.ts';
 import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/app.ts';
-import { createSocketServer } from './realtime/socket.server.ts';
+import { createSocketServer, type PbServer } from './realtime/socket.server.ts';
 import { revalidateYjs } from './realtime/access.revalidator.ts';
 import { isCrossOrigin } from './http/middleware.ts';
 import { createYjsServer, isYjsUpgrade, type YjsServer } from './realtime/yjs/yjs.transport.ts';
+import { startBoardSync, type BoardSync } from './realtime/board/board-sync.ts';
 import { can } from '../src/lib/policy/access.policy.ts';
 import { parse as parseCookies } from 'cookie';
 import { SESSION_COOKIE } from './services/auth.service.ts';
 import { createServices, type Services } from './services/services.ts';
 import { seedDemo } from './demo/seed.ts';
+import { startKpiRecorder } from './services/kpi.service.ts';
 
 export interface NodeOptions {
 	web: boolean;
@@ -35,6 +38,8 @@ export interface RunningNode {
 	sql: Sql;
 	services: Services;
 	worker: RecomputeWorker | null;
+	/** The Socket.IO server of a web node (benchmarks compare against a bare broadcast on it). */
+	io: PbServer | null;
 	close(): Promise<void>;
 }
 
@@ -78,17 +83,35 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 		});
 		worker.start();
 	}
+	// Pruning runs where the workers run, so a deployment has it exactly when it has workers at all.
+	const pruner = opts.workers
+		? new OutboxPruner({
+				outbox: services.repos.outbox,
+				retentionHours: config.outboxRetentionHours,
+				everyMs: config.outboxPruneEveryMs,
+				log: log.child({ component: 'pruner' })
+			})
+		: null;
+	pruner?.start();
+	// KPI history (kpi_daily) and lifecycle_change catch-up, now and then where the workers run.
+	const stopKpis = opts.workers ? startKpiRecorder(services.kpi, log.child({ component: 'kpi' }), undefined, services.lifecycle) : null;
 
 	let http: Server | null = null;
 	let sockets: ReturnType<typeof createSocketServer> | null = null;
 	let yjs: YjsServer | null = null;
+	let board: BoardSync | null = null;
 	let stopYjsRevalidation: (() => void) | null = null;
 	let port = 0;
 	if (opts.web) {
 		const svelteKit = opts.app === false ? undefined : await loadSvelteKit(log);
 		const app = createHttpApp({ config, services, sql, redis, log, svelteKit });
 		http = createServer(app);
-		sockets = createSocketServer(http, { services, log: log.child({ component: 'socket' }), allowedOrigins: config.allowedOrigins });
+		sockets = createSocketServer(http, {
+			services,
+			log: log.child({ component: 'socket' }),
+			allowedOrigins: config.allowedOrigins,
+			heartbeatMs: config.heartbeatMs
+		});
 		await sockets.start();
 		yjs = createYjsServer({
 			log: log.child({ component: 'yjs' }),
@@ -106,6 +129,8 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			},
 			canWrite: (p) => can(p, 'board:write')
 		});
+		// Field ownership, projection into commitments, verdicts into `computed`, REST writes into boards.
+		board = startBoardSync({ documents: yjs.documents, services, relay: sockets.relay, log: log.child({ component: 'board' }) });
 		stopYjsRevalidation = revalidateYjs(yjs, (ps) => services.auth.revoked(ps), log.child({ component: 'yjs' }));
 		http.on('upgrade', (req, socket, head) => {
 			if (isYjsUpgrade(req)) yjs!.handleUpgrade(req, socket, head);
@@ -127,16 +152,20 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 		sql,
 		services,
 		worker,
+		io: sockets?.io ?? null,
 		close() {
 			closing ??= (async () => {
 				if (http) {
 					const closed = new Promise<void>((r) => http!.close(() => r()));
 					await sockets?.close();
 					stopYjsRevalidation?.();
+					await board?.close();
 					await yjs?.close();
 					http.closeAllConnections();
 					await closed;
 				}
+				stopKpis?.();
+				await pruner?.stop();
 				await worker?.close();
 				await queue.close();
 				redis.disconnect();

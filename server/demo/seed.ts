@@ -3,6 +3,7 @@ import type { Sql } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services/services.ts';
 import { DEMO_CUSTOMERS, DEMO_SITES, DEMO_USERS, demoSkus, isoDay, rng } from './demo-data.ts';
+import { seedKpiHistory, seedSignals } from './demo-insights.ts';
 
 const DEMO_PASSWORD = 'demo';
 
@@ -84,6 +85,9 @@ export async function seedDemo(services: Services, sql: Sql, log: Logger): Promi
 			site text, status text, owner text, priority integer)
 		on conflict do nothing
 	`;
+	// Seeded before the workers start, so their first recompute counts the signals too.
+	await seedSignals(sql);
+	await seedKpiHistory(services);
 	log.info({ skus: skus.length, sites: DEMO_SITES.length, events: events.length, commitments: commitments.length }, 'demo data ready');
 	return true;
 }

@@ -11,9 +11,14 @@ import { alertsRoutes } from './alerts.controller.ts';
 import { availabilityRoutes } from './availability.controller.ts';
 import { commitmentsRoutes } from './commitments.controller.ts';
 import { eventsRoutes } from './events.controller.ts';
+import { handoffRoutes } from './handoff.controller.ts';
 import { healthRoutes } from './health.controller.ts';
 import { authenticate, errorHandler, ingestRateLimit, originCheck } from './middleware.ts';
+import { notificationsRoutes } from './notifications.controller.ts';
 import { sessionRoutes } from './session.controller.ts';
+import { wallRoutes } from './wall.controller.ts';
+import { importRoutes } from './import.controller.ts';
+import { skusRoutes } from './skus.controller.ts';
 import './context.ts';
 
 export interface HttpAppDeps {
@@ -46,6 +51,11 @@ export function createHttpApp(d: HttpAppDeps): Express {
 	app.use(alertsRoutes(d.services));
 	app.use(commitmentsRoutes(d.services));
 	app.use(adminRoutes(d.services));
+	app.use(notificationsRoutes(d.services));
+	app.use(handoffRoutes(d.services));
+	app.use(wallRoutes(d.services));
+	app.use(skusRoutes(d.services));
+	app.use(importRoutes(d.services));
 	app.use('/api', () => {
 		throw new NotFoundError('no such API route');
 	});

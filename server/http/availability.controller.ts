@@ -17,7 +17,7 @@ export function availabilityRoutes(s: Services): Router {
 	const r = Router();
 	r.get('/api/availability', requireAction('positions:read'), async (req, res) => {
 		const q = parse(availabilityQuerySchema, req.query, 'query');
-		res.json(await s.availability.availability(req.principal!, q.sku, q.site));
+		res.json(await s.availability.availability(req.principal!, q.sku, q.site, { forecast: q.forecast === '1' }));
 	});
 	r.post('/api/promise-check', requireAction('positions:read'), express.json({ limit: '16kb' }), async (req, res) => {
 		res.json(await s.availability.promiseCheck(req.principal!, parse(promiseCheckSchema, req.body, 'body')));

@@ -10,6 +10,10 @@ export function commitmentsRoutes(s: Services): Router {
 	r.get('/api/commitments', requireAction('commitments:read'), async (req, res) => {
 		res.json(await s.commitments.list(req.principal!, parse(listCommitmentsQuerySchema, req.query, 'query')));
 	});
+	// An extension of the contract: who changed what on a card, and when (newest first).
+	r.get('/api/commitments/:id/history', requireAction('commitments:read'), async (req, res) => {
+		res.json(await s.board.history(req.principal!, String(req.params.id)));
+	});
 	r.post('/api/commitments', requireAction('commitments:write'), json, async (req, res) => {
 		res.status(201).json(await s.commitments.create(req.principal!, parse(createCommitmentSchema, req.body, 'body')));
 	});

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { MAX_EVENTS_BODY_BYTES } from '../../src/lib/contract/inventory-event.ts';
+import { principalLabel } from '../../src/lib/policy/access.policy.ts';
 import { AppError } from '../services/errors.ts';
 import type { Services } from '../services/services.ts';
 import { requireAction } from './middleware.ts';
@@ -14,7 +15,7 @@ export function eventsRoutes(services: Services): Router {
 			const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 			const format = type === 'application/x-ndjson' ? 'ndjson' : type === 'application/json' ? 'json' : null;
 			if (!format) throw new AppError(415, 'send application/json or application/x-ndjson');
-			const result = await services.ingest.ingest(typeof req.body === 'string' ? req.body : '', format);
+			const result = await services.ingest.ingest(typeof req.body === 'string' ? req.body : '', format, principalLabel(req.principal!));
 			res.status(202).json(result);
 		}
 	);

@@ -8,13 +8,30 @@ import { SESSION_COOKIE } from '../services/auth.service.ts';
 import type { RateLimits } from '../services/rate-limit.service.ts';
 import type { Services } from '../services/services.ts';
 
+const WALL_PAGE = /^\/wall(\/|$)/;
+
+/**
+ * Kiosk browsers cannot send headers, so wall pages (and their __data.json) take a display token as
+ * `?token=`. Only there, only for reads, and only display scope: an ingest token in a URL gets nothing.
+ */
+function wallPageToken(req: Request): string | undefined {
+	if ((req.method !== 'GET' && req.method !== 'HEAD') || !WALL_PAGE.test(req.path)) return undefined;
+	const token = req.query.token;
+	return typeof token === 'string' && token ? token : undefined;
+}
+
 /** Resolves the principal from a Bearer token or the session cookie; anonymous requests pass through. */
 export function authenticate(services: Services): RequestHandler {
 	return async (req, _res, next) => {
 		const header = req.headers.authorization;
+		const wallToken = wallPageToken(req);
 		if (header?.startsWith('Bearer ')) {
 			req.principal = await services.auth.fromBearer(header.slice(7).trim());
 			if (!req.principal) return next(new UnauthorizedError('invalid or revoked token'));
+		} else if (wallToken) {
+			// An invalid token leaves the request anonymous: the wall page itself says the token is bad.
+			const p = await services.auth.fromBearer(wallToken);
+			req.principal = p?.kind === 'token' && p.scope === 'display' ? p : null;
 		} else {
 			const cookies = parseCookies(req.headers.cookie ?? '');
 			req.principal = await services.auth.fromCookie(cookies[SESSION_COOKIE]);

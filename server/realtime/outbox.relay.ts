@@ -1,4 +1,4 @@
-import type { AlertMessage, CommitmentRiskMessage, OutboxTopic, PositionMessage } from '../../src/lib/contract/socket-events.ts';
+import { OUTBOX_TOPICS, type AlertMessage, type CommitmentRiskMessage, type OutboxTopic, type PositionMessage, type ReplayAnswer } from '../../src/lib/contract/socket-events.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository.ts';
 import type { PbServer, PbSocket } from './socket.server.ts';
@@ -8,8 +8,10 @@ const ALL_SITES_ROOM = 'sites:*';
 const BATCH = 1000;
 const POLL_MS = 1000;
 
-export function roomsFor(sites: string[] | null): string[] {
-	return sites === null ? [ALL_SITES_ROOM] : sites.map((s) => `site:${s}`);
+/** Rooms are per topic and site (`alert|site:WH`), so a socket gets only the topics it subscribed to. */
+export function roomsFor(sites: string[] | null, topics: readonly OutboxTopic[] = OUTBOX_TOPICS): string[] {
+	const places = sites === null ? [ALL_SITES_ROOM] : sites.map((s) => `site:${s}`);
+	return topics.flatMap((t) => places.map((p) => `${t}|${p}`));
 }
 
 /**
@@ -24,6 +26,8 @@ export class OutboxRelay {
 	private timer: NodeJS.Timeout | undefined;
 	private unlisten: (() => Promise<void>) | undefined;
 	private readonly taps = new Set<(row: OutboxRow) => void>();
+	/** Sockets mid-replay: live rows skip them (their replay sends those rows, in order). */
+	private readonly replaying = new Set<string>();
 
 	constructor(
 		private readonly io: PbServer,
@@ -85,10 +89,9 @@ export class OutboxRelay {
 	}
 
 	private broadcast(row: OutboxRow): void {
-		const rooms = row.site === null ? [ALL_SITES_ROOM, ...this.siteRooms()] : [ALL_SITES_ROOM, `site:${row.site}`];
-		// Sockets mid-replay get the row from their replay instead, in order.
-		const replaying = [...this.io.of('/').sockets.values()].filter((s) => s.data.replaying).map((s) => s.id);
-		const target = replaying.length ? this.io.to(rooms).except(replaying) : this.io.to(rooms);
+		const t = row.topic;
+		const rooms = row.site === null ? [`${t}|${ALL_SITES_ROOM}`, ...this.siteRooms(t)] : [`${t}|${ALL_SITES_ROOM}`, `${t}|site:${row.site}`];
+		const target = this.replaying.size ? this.io.to(rooms).except([...this.replaying]) : this.io.to(rooms);
 		emitRow(target, row);
 		for (const t of this.taps) {
 			try {
@@ -99,27 +102,31 @@ export class OutboxRelay {
 		}
 	}
 
-	private siteRooms(): string[] {
-		return [...this.io.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('site:'));
+	private siteRooms(topic: OutboxTopic): string[] {
+		const prefix = `${topic}|site:`;
+		return [...this.io.of('/').adapter.rooms.keys()].filter((r) => r.startsWith(prefix));
 	}
 
-	/** Re-emits, in seq order, what the socket may see after `sinceSeq`, then catches up with live rows. */
-	async replay(socket: PbSocket, sinceSeq: number): Promise<number> {
-		socket.data.replaying = true;
+	/**
+	 * Re-emits, in seq order, what the socket may see after `sinceSeq`, then catches up with live rows.
+	 * `truncated` when rows after `sinceSeq` were pruned already: the client must reload, not trust it.
+	 */
+	async replay(socket: PbSocket, sinceSeq: number): Promise<ReplayAnswer> {
+		this.replaying.add(socket.id);
 		try {
+			const truncated = sinceSeq < (await this.outbox.prunedThrough());
 			let upTo = sinceSeq;
 			for (;;) {
 				const rows = await this.outbox.after(upTo, BATCH);
 				for (const row of rows) {
-					if (canSeeSite(socket.data.principal, row.site)) emitRow(socket, row);
+					if (socket.data.topics.includes(row.topic) && canSeeSite(socket.data.principal, row.site)) emitRow(socket, row);
 					upTo = row.seq;
 				}
 				// Until we reach what the live relay has already sent, keep reading: after that, live takes over.
-				if (rows.length < BATCH && upTo >= this.lastSeq) return upTo;
-				if (rows.length === 0) return upTo;
+				if ((rows.length < BATCH && upTo >= this.lastSeq) || rows.length === 0) return truncated ? { upTo, truncated } : { upTo };
 			}
 		} finally {
-			socket.data.replaying = false;
+			this.replaying.delete(socket.id);
 		}
 	}
 }

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { parse as parseCookies } from 'cookie';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
-import { alertAckRequestSchema, replayRequestSchema } from '../../src/lib/contract/socket-events.ts';
+import { alertAckRequestSchema, OUTBOX_TOPICS, replayRequestSchema, subscribeRequestSchema, type OutboxTopic } from '../../src/lib/contract/socket-events.ts';
 import { AppError } from '../services/errors.ts';
 import { can, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Logger } from '../logger.ts';
@@ -14,8 +14,8 @@ import { OutboxRelay, roomsFor } from './outbox.relay.ts';
 
 interface SocketData {
 	principal: Principal;
-	/** Live events held back while a replay for this socket is in flight. */
-	replaying: boolean;
+	/** Outbox topics this socket receives (all until it subscribes to fewer). */
+	topics: OutboxTopic[];
 }
 
 export type PbServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -28,6 +28,8 @@ export interface SocketDeps {
 	log: Logger;
 	/** Origins besides our own whose pages may connect with the session cookie (ALLOWED_ORIGINS). */
 	allowedOrigins?: string[];
+	/** `heartbeat` interval (HEARTBEAT_MS); wall screens call themselves stale after two missed beats. */
+	heartbeatMs?: number;
 }
 
 export function createSocketServer(http: HttpServer, d: SocketDeps) {
@@ -39,6 +41,7 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 		destroyUpgrade: false,
 		pingInterval: 20_000,
 		pingTimeout: 20_000
+		// No connectionStateRecovery on purpose: it fails on long idle connections; clients replay by seq.
 	});
 	const relay = new OutboxRelay(io, d.services.repos.outbox, d.log);
 
@@ -51,7 +54,7 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 				? await d.services.auth.fromBearer(token)
 				: await d.services.auth.fromCookie(parseCookies(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE]);
 			if (!principal || !can(principal, 'positions:read')) return next(new Error('unauthorised'));
-			socket.data = { principal, replaying: false };
+			socket.data = { principal, topics: [...OUTBOX_TOPICS] };
 			next();
 		} catch (err) {
 			d.log.error({ err }, 'socket auth failed');
@@ -61,12 +64,22 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 
 	io.on('connection', (socket: PbSocket) => {
 		void socket.join(roomsFor(visibleSites(socket.data.principal)));
+		socket.on('subscribe', (req, ack) => {
+			const reply = typeof ack === 'function' ? ack : () => {};
+			const parsed = subscribeRequestSchema.safeParse(req);
+			if (!parsed.success) return reply({ error: 'subscribe expects {topics: ("position"|"alert"|"commitment")[]}' });
+			const sites = visibleSites(socket.data.principal);
+			for (const room of roomsFor(sites)) void socket.leave(room);
+			socket.data.topics = [...new Set(parsed.data.topics)];
+			void socket.join(roomsFor(sites, socket.data.topics));
+			reply({ topics: socket.data.topics });
+		});
 		socket.on('replay', async (req, ack) => {
 			if (typeof ack !== 'function') return;
 			const parsed = replayRequestSchema.safeParse(req);
 			if (!parsed.success) return ack({ error: 'replay expects {sinceSeq: integer >= 0}' });
 			try {
-				ack({ upTo: await relay.replay(socket, parsed.data.sinceSeq) });
+				ack(await relay.replay(socket, parsed.data.sinceSeq));
 			} catch (err) {
 				d.log.error({ err }, 'replay failed');
 				ack({ error: 'replay failed' });
@@ -86,6 +99,11 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 		});
 	});
 
+	// Engine.io pings prove the socket is open, not that this server still relays: a visible beat does.
+	const every = d.heartbeatMs ?? 10_000;
+	const heartbeat = setInterval(() => io.local.emit('heartbeat', { at: Date.now(), every }), every);
+	heartbeat.unref();
+
 	const stopRevalidation = startRevalidation({
 		principals: () => [...io.of('/').sockets.values()].map((s) => s.data.principal),
 		revoked: (principals) => d.services.auth.revoked(principals),
@@ -102,6 +120,7 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 			await relay.start();
 		},
 		async close() {
+			clearInterval(heartbeat);
 			stopRevalidation();
 			await relay.stop();
 			io.disconnectSockets(true);

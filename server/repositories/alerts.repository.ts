@@ -34,6 +34,14 @@ export class AlertsRepository {
 		return groupByPair(rows, (r) => ({ sku: r.sku ?? '', site: r.site }));
 	}
 
+	/** Live alerts of one kind about one subject (e.g. a SKU's lifecycle_change, which has no site). */
+	async liveForSubject(tx: TxSql, kind: string, subjectKey: string): Promise<AlertRow[]> {
+		return tx.unsafe<AlertRow[]>(
+			`select ${COLUMNS} from alerts where kind = $1 and subject_key = $2 and status <> 'resolved' order by opened_at, id`,
+			[kind, subjectKey]
+		);
+	}
+
 	async open(tx: TxSql, a: DesiredAlert): Promise<AlertRow> {
 		const rows = await tx.unsafe<AlertRow[]>(
 			`insert into alerts (kind, severity, subject_key, sku, site, commitment_id, message)

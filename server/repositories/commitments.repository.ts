@@ -105,5 +105,43 @@ export class CommitmentsRepository {
 			limit ${f.limit}
 		`;
 	}
-}
 
+	/** Stored commitments by id (a CSV import compares each row with what it changes). */
+	async getMany(ids: string[], tx: Sql | TxSql = this.sql): Promise<Map<string, Commitment>> {
+		if (ids.length === 0) return new Map();
+		const rows = await tx.unsafe<Commitment[]>(`select ${COLUMNS} from commitments where id = any($1::text[])`, [ids] as never);
+		return new Map(rows.map((r) => [r.id, r]));
+	}
+
+	/** getMany with the rows locked, in id order, for a write that re-checks the policy against them. */
+	async lockMany(tx: TxSql, ids: string[]): Promise<Map<string, Commitment>> {
+		if (ids.length === 0) return new Map();
+		const rows = await tx.unsafe<Commitment[]>(`select ${COLUMNS} from commitments where id = any($1::text[]) order by id for update`, [ids] as never);
+		return new Map(rows.map((r) => [r.id, r]));
+	}
+
+	/** upsert for many commitments in one statement; those without a site get the unknown verdict. */
+	async upsertMany(tx: TxSql, list: Commitment[]): Promise<void> {
+		if (list.length === 0) return;
+		const json = list.map((c) => ({
+			id: c.id, board_id: c.board, customer: c.customer, sku: c.sku, qty: c.qty, requested_date: c.requestedDate,
+			promised_date: c.promisedDate, site: c.site, status: c.status, owner: c.owner, priority: c.priority, notes: c.notes
+		}));
+		await tx`
+			insert into commitments (id, board_id, customer, sku, qty, requested_date, promised_date, site, status, owner, priority, notes)
+			select * from json_to_recordset(${tx.json(json as never)}::json) as x(
+				id text, board_id text, customer text, sku text, qty integer, requested_date date, promised_date date,
+				site text, status text, owner text, priority integer, notes text)
+			order by id
+			on conflict (id) do update set board_id = excluded.board_id, customer = excluded.customer, sku = excluded.sku,
+				qty = excluded.qty, requested_date = excluded.requested_date, promised_date = excluded.promised_date,
+				site = excluded.site, status = excluded.status, owner = excluded.owner, priority = excluded.priority,
+				notes = excluded.notes, updated_at = now()
+		`;
+		const unplaced = list.filter((c) => c.site === null).map((c) => c.id);
+		if (unplaced.length) {
+			await tx`update commitments set risk = 'unknown', short_qty = 0, earliest_date = null, needs_po = false, checked_at = now()
+				where id = any(${tx.array(unplaced)}::text[])`;
+		}
+	}
+}

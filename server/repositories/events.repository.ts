@@ -28,7 +28,7 @@ export class EventsRepository {
 	 * Inserts the batch in one statement; ids seen before are skipped by the primary key.
 	 * One JSON parameter instead of per-row parameters: 10,000 events would overflow the 65,535-parameter cap.
 	 */
-	async insertNew(tx: TxSql, events: InventoryEvent[]): Promise<InsertedEvent[]> {
+	async insertNew(tx: TxSql, events: InventoryEvent[], actor: string | null = null): Promise<InsertedEvent[]> {
 		if (events.length === 0) return [];
 		const rows = events.map((e) => ({
 			id: e.id,
@@ -42,9 +42,10 @@ export class EventsRepository {
 			to_site: e.toSite ?? null,
 			commitment: e.commitment ?? null
 		}));
+		// `actor` (who posted the batch) is for the activity feed; one value per batch.
 		return tx<InsertedEvent[]>`
-			insert into inventory_events (id, type, sku, site, qty, at, po, eta, to_site, commitment)
-			select id, type, sku, site, qty, at, po, eta, to_site, commitment
+			insert into inventory_events (id, type, sku, site, qty, at, po, eta, to_site, commitment, actor)
+			select id, type, sku, site, qty, at, po, eta, to_site, commitment, ${actor}::text
 			from json_to_recordset(${tx.json(rows as never)}::json) as x(
 				id text, type text, sku text, site text, qty integer, at timestamptz,
 				po text, eta date, to_site text, commitment text)

@@ -2,6 +2,7 @@ import { localDate } from '../../src/lib/core/dates.ts';
 import type { LedgerState } from '../../src/lib/core/ledger.ts';
 import type { AlertSnapshot } from '../../src/lib/core/alert-rules.ts';
 import type { AvailabilityInput, CommitmentDemand } from '../../src/lib/core/types.ts';
+import { signalForecast, type SignalSpec } from '../../src/lib/core/forecast.ts';
 import type { Commitment } from '../../src/lib/contract/commitments.ts';
 import type { SkuSiteParams } from '../repositories/catalog.repository.ts';
 
@@ -37,12 +38,14 @@ export function availabilityInput(
 	params: SkuSiteParams,
 	ledger: LedgerState,
 	commitments: readonly Commitment[],
-	now: Date = new Date()
+	now: Date = new Date(),
+	signals?: readonly SignalSpec[]
 ): AlertSnapshot & AvailabilityInput {
+	const today = siteToday(params.timeZone, now);
 	return {
 		sku: params.sku,
 		site: params.site,
-		today: siteToday(params.timeZone, now),
+		today,
 		onHand: ledger.onHand,
 		backordered: ledger.backordered,
 		backorderSince: ledger.backorderSince,
@@ -51,6 +54,8 @@ export function availabilityInput(
 		leadTimeDays: params.leadTimeDays,
 		inbound: ledger.inbound,
 		commitments: toDemand(commitments, ledger),
-		unknownSku: params.provisional
+		unknownSku: params.provisional,
+		// Signals given = forecast counted (in its own projection and its own alert; ATP stays firm).
+		...(signals ? { forecast: signalForecast(signals, today), countForecast: true } : {})
 	};
 }

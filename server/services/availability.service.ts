@@ -16,23 +16,27 @@ import type { Repositories } from './services.ts';
 export class AvailabilityService {
 	constructor(
 		private readonly sql: Sql,
-		private readonly repos: Pick<Repositories, 'positions' | 'catalog' | 'commitments'>
+		private readonly repos: Pick<Repositories, 'positions' | 'catalog' | 'commitments' | 'signals'>
 	) {}
 
-	private async inputFor(sku: string, site: string) {
+	/** `forecast`: also read the pair's demand signals, counted as forecast demand beside firm P(t). */
+	private async inputFor(sku: string, site: string, forecast = false) {
 		return this.sql.begin('isolation level repeatable read read only', async (tx) => {
-			const [state, params, commitments] = await Promise.all([
+			const [state, params, commitments, signals] = await Promise.all([
 				this.repos.positions.ledgerState(tx, { sku, site }),
 				this.repos.catalog.skuSiteParams(sku, site, tx),
-				this.repos.commitments.openForPair(tx, sku, site)
+				this.repos.commitments.openForPair(tx, sku, site),
+				forecast ? this.repos.signals.liveForPairs(tx, [{ sku, site }]) : null
 			]);
-			return { found: state !== null, input: availabilityInput(params, (state as LedgerState | null) ?? EMPTY_LEDGER, commitments) };
+			const ledger = (state as LedgerState | null) ?? EMPTY_LEDGER;
+			const live = signals ? [...signals.values()].flat() : undefined;
+			return { found: state !== null, input: availabilityInput(params, ledger, commitments, new Date(), live) };
 		});
 	}
 
-	async availability(p: Principal, sku: string, site: string): Promise<AvailabilityResponse> {
+	async availability(p: Principal, sku: string, site: string, opts: { forecast?: boolean } = {}): Promise<AvailabilityResponse> {
 		if (!canSeeSite(p, site)) throw new NotFoundError(`no position for ${sku} at ${site}`);
-		const { found, input } = await this.inputFor(sku, site);
+		const { found, input } = await this.inputFor(sku, site, opts.forecast);
 		if (!found) throw new NotFoundError(`no position for ${sku} at ${site}`);
 		const r = computeAtp(input);
 		return {
@@ -45,7 +49,8 @@ export class AvailabilityService {
 			safetyStock: r.safetyStock,
 			available: r.available,
 			atp: r.atp,
-			projected: r.projected
+			projected: r.projected,
+			...(r.forecast ? { forecast: r.forecast, forecastProjected: r.forecastProjected } : {})
 		};
 	}
 

@@ -2,13 +2,27 @@ import { randomUUID } from 'node:crypto';
 import type { Commitment, CommitmentWithRisk, CreateCommitment, PatchCommitment } from '../../src/lib/contract/commitments.ts';
 import { fieldViolations, OPS_INITIAL } from '../../src/lib/policy/commitment-fields.policy.ts';
 import { can, canSeeSite, principalLabel, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
+import type { Role } from '../../src/lib/contract/domain.ts';
 import type { Sql, TxSql } from '../db/database.ts';
 import type { RecomputeQueue } from '../jobs/queues.ts';
-import type { PairKey } from '../repositories/positions.repository.ts';
+import { uniquePairs, type PairKey } from '../repositories/pair-key.ts';
 import { AppError, ForbiddenError, NotFoundError } from './errors.ts';
+import { importCommitments, type ImportedCommitment, type RowProblem } from './commitments.import.ts';
 import type { Repositories } from './services.ts';
 
 const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The board documents, as the REST routes see them (server/realtime/board). With one attached, API
+ * writes land in the board document first and the projection stores them, so open boards see them.
+ */
+export interface CommitmentBoard {
+	/**
+	 * Runs `change` on the document's current record of `id` (null: no such card) inside one document
+	 * transaction, writes what it returns, and resolves once that is stored in the commitments table.
+	 */
+	apply(boardId: string, id: string, change: (current: Commitment | null) => Commitment, actor: string): Promise<void>;
+}
 
 /**
  * Commitments through the API. Every write marks the SKU×site pairs it touches dirty in the same
@@ -20,6 +34,13 @@ export class CommitmentsService {
 		private readonly repos: Pick<Repositories, 'commitments' | 'positions' | 'catalog'>,
 		private readonly queue: RecomputeQueue
 	) {}
+
+	private board: CommitmentBoard | null = null;
+
+	/** Web nodes attach their board documents; without them (workers, tests) writes go to the table. */
+	useBoard(board: CommitmentBoard | null): void {
+		this.board = board;
+	}
 
 	async create(p: Principal, body: CreateCommitment): Promise<CommitmentWithRisk> {
 		const role = this.writerRole(p);
@@ -39,6 +60,14 @@ export class CommitmentsService {
 		};
 		this.enforce(role, null, c);
 		if (c.site && !canSeeSite(p, c.site)) throw new ForbiddenError(`you do not follow site ${c.site}`);
+		if (this.board) {
+			if (await this.repos.commitments.get(this.sql, c.id)) throw new AppError(409, `commitment ${c.id} already exists`);
+			await this.board.apply(c.board, c.id, (current) => {
+				if (current) throw new AppError(409, `commitment ${c.id} already exists`);
+				return c;
+			}, principalLabel(p));
+			return (await this.repos.commitments.get(this.sql, c.id))!;
+		}
 		try {
 			await this.write(c, [pairOf(c)]);
 		} catch (err) {
@@ -50,6 +79,7 @@ export class CommitmentsService {
 
 	async patch(p: Principal, id: string, changes: PatchCommitment): Promise<CommitmentWithRisk> {
 		const role = this.writerRole(p);
+		if (this.board) return this.patchOnBoard(this.board, p, role, id, changes);
 		let pairs: (PairKey | null)[] = [];
 		await this.sql.begin(async (tx) => {
 			const before = await this.repos.commitments.lockForUpdate(tx, id);
@@ -64,14 +94,55 @@ export class CommitmentsService {
 		return (await this.repos.commitments.get(this.sql, id))!;
 	}
 
+	/** The document holds the truth: the policy is checked against its card, once, inside its transaction. */
+	private async patchOnBoard(board: CommitmentBoard, p: Principal, role: Role, id: string, changes: PatchCommitment): Promise<CommitmentWithRisk> {
+		const row = await this.repos.commitments.get(this.sql, id);
+		if (!row || (row.site && !canSeeSite(p, row.site))) throw new NotFoundError(`no commitment ${id}`);
+		await board.apply(row.board, id, (before) => {
+			if (!before) throw new NotFoundError(`no commitment ${id}`);
+			const after: Commitment = { ...before, ...changes };
+			this.enforce(role, before, after);
+			if (after.site && !canSeeSite(p, after.site)) throw new ForbiddenError(`you do not follow site ${after.site}`);
+			return after;
+		}, principalLabel(p));
+		return (await this.repos.commitments.get(this.sql, id))!;
+	}
+
 	list(p: Principal, q: { board?: string; sku?: string; site?: string; risk?: CommitmentWithRisk['risk']; status?: string; limit: number }) {
 		return this.repos.commitments.list({ ...q, sites: visibleSites(p) });
+	}
+
+	/**
+	 * A CSV import's commitments, all or nothing: the problems per row (nothing written), or [] once
+	 * every row is stored. `owner` null keeps the stored owner (the importer's, for a new one).
+	 */
+	importMany(p: Principal, rows: ImportedCommitment[], dryRun = false): Promise<RowProblem[]> {
+		const deps = { sql: this.sql, repos: this.repos, board: this.board, enqueue: (pairs: (PairKey | null)[]) => this.enqueue(pairs) };
+		return importCommitments(deps, p, this.writerRole(p), rows, dryRun);
 	}
 
 	/** The board projection writes whole records through here too, so both paths recompute alike. */
 	async write(c: Commitment, pairs: (PairKey | null)[]): Promise<void> {
 		await this.sql.begin((tx) => this.apply(tx, c, pairs));
 		await this.enqueue(pairs);
+	}
+
+	/**
+	 * The board projection's write: in one transaction `decide` sees the stored row (locked) and
+	 * returns the record to store, or null when nothing changed; both versions' pairs are recomputed.
+	 */
+	async writeLocked(id: string, decide: (tx: TxSql, before: Commitment | null) => Promise<Commitment | null>): Promise<Commitment | null> {
+		let pairs: (PairKey | null)[] = [];
+		const stored = await this.sql.begin(async (tx) => {
+			const before = await this.repos.commitments.lockForUpdate(tx, id);
+			const after = await decide(tx, before);
+			if (!after) return null;
+			pairs = [before && pairOf(before), pairOf(after)];
+			await this.apply(tx, after, pairs);
+			return after;
+		});
+		if (stored) await this.enqueue(pairs);
+		return stored;
 	}
 
 	private async apply(tx: TxSql, c: Commitment, pairs: (PairKey | null)[]): Promise<void> {
@@ -88,7 +159,7 @@ export class CommitmentsService {
 		await this.queue.enqueue(uniquePairs(pairs)).catch(() => {});
 	}
 
-	private writerRole(p: Principal) {
+	private writerRole(p: Principal): Role {
 		if (p.kind !== 'user' || !can(p, 'commitments:write')) throw new ForbiddenError('your role may not change commitments');
 		return p.role;
 	}
@@ -105,8 +176,3 @@ function pairOf(c: Commitment): PairKey | null {
 	return c.site ? { sku: c.sku, site: c.site } : null;
 }
 
-function uniquePairs(pairs: (PairKey | null)[]): PairKey[] {
-	const m = new Map<string, PairKey>();
-	for (const p of pairs) if (p) m.set(`${p.sku}\u0000${p.site}`, p);
-	return [...m.values()].sort((a, b) => (a.sku === b.sku ? (a.site < b.site ? -1 : 1) : a.sku < b.sku ? -1 : 1));
-}

@@ -69,9 +69,10 @@ export class IngestService {
 	}
 
 	/** Stores a validated batch atomically, then asks the workers to recompute what it touched. */
-	async store(events: InventoryEvent[]): Promise<IngestResult> {
+	/** `actor` names who posted the batch (a user's e-mail, a token's name) for the activity feed. */
+	async store(events: InventoryEvent[], actor: string | null = null): Promise<IngestResult> {
 		const touched = await this.d.sql.begin(async (tx) => {
-			const inserted = await this.d.events.insertNew(tx, events);
+			const inserted = await this.d.events.insertNew(tx, events, actor);
 			const pairs = touchedPairs(inserted);
 			await this.d.catalog.registerUnknown(
 				tx,
@@ -90,8 +91,8 @@ export class IngestService {
 		return { accepted: touched.count, duplicates: events.length - touched.count };
 	}
 
-	async ingest(body: string, format: EventsBodyFormat): Promise<IngestResult> {
-		return this.store(this.validate(this.parse(body, format)));
+	async ingest(body: string, format: EventsBodyFormat, actor: string | null = null): Promise<IngestResult> {
+		return this.store(this.validate(this.parse(body, format)), actor);
 	}
 
 	private capped(items: unknown[]): unknown[] {

@@ -10,6 +10,7 @@ import type { SkuSiteParams } from '../repositories/catalog.repository.ts';
 import type { OpenCommitment, RiskUpdate } from '../repositories/commitments.repository.ts';
 import type { StoredEvent } from '../repositories/events.repository.ts';
 import type { PairKey, PositionNumbers } from '../repositories/positions.repository.ts';
+import type { SignalSpec } from '../../src/lib/core/forecast.ts';
 import { availabilityInput } from './availability.input.ts';
 
 export interface PairRows {
@@ -19,6 +20,8 @@ export interface PairRows {
 	params: SkuSiteParams;
 	commitments: OpenCommitment[];
 	liveAlerts: AlertRow[];
+	/** Live demand signals of the pair: forecast demand for forecast_below_safety_stock. */
+	signals?: SignalSpec[];
 }
 
 export interface PairPlan {
@@ -35,7 +38,7 @@ export interface PairPlan {
  */
 export function planPair(rows: PairRows, now: Date): PairPlan {
 	const ledger = foldLedger(rows.events, rows.key.site);
-	const input = availabilityInput(rows.params, ledger, rows.commitments, now);
+	const input = availabilityInput(rows.params, ledger, rows.commitments, now, rows.signals);
 	const profile = buildProfile(input);
 	const atp = computeAtp(input);
 	const position: PositionNumbers = {

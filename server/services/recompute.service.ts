@@ -7,6 +7,7 @@ import type { EventsRepository } from '../repositories/events.repository.ts';
 import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository.ts';
 import { pairKey as keyOf, type PairKey } from '../repositories/pair-key.ts';
 import type { PositionsRepository } from '../repositories/positions.repository.ts';
+import type { SignalsRepository } from '../repositories/signals.repository.ts';
 import { planPair } from './recompute.plan.ts';
 
 export interface RecomputeDeps {
@@ -17,6 +18,8 @@ export interface RecomputeDeps {
 	catalog: CatalogRepository;
 	commitments: CommitmentsRepository;
 	alerts: AlertsRepository;
+	/** Demand signals count as forecast demand (their own projection and alert); absent: none read. */
+	signals?: SignalsRepository;
 	log: Logger;
 	now?: () => Date;
 }
@@ -64,11 +67,12 @@ export class RecomputeService {
 		const gens = await this.d.positions.dirtyGens(tx, keys);
 		const todo = keys.filter((k) => gens.has(keyOf(k)));
 		if (todo.length === 0) return new Set(keys.map(keyOf));
-		const [events, params, commitments, alerts] = await Promise.all([
+		const [events, params, commitments, alerts, signals] = await Promise.all([
 			this.d.events.forPositions(tx, todo),
 			this.d.catalog.paramsFor(tx, todo),
 			this.d.commitments.openForPairs(tx, todo),
-			this.d.alerts.liveForPairs(tx, todo)
+			this.d.alerts.liveForPairs(tx, todo),
+			this.d.signals?.liveForPairs(tx, todo)
 		]);
 		const now = this.d.now?.() ?? new Date();
 		const outbox: Omit<OutboxRow, 'seq'>[] = [];
@@ -83,7 +87,8 @@ export class RecomputeService {
 					events: events.get(k) ?? [],
 					params: params.get(k)!,
 					commitments: commitments.get(k) ?? [],
-					liveAlerts: alerts.get(k) ?? []
+					liveAlerts: alerts.get(k) ?? [],
+					signals: signals ? (signals.get(k) ?? []) : undefined
 				},
 				now
 			);

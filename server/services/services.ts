@@ -6,33 +6,64 @@ import type { Logger } from '../logger.ts';
 import { AuditRepository } from '../repositories/audit.repository.ts';
 import { CatalogAdminRepository } from '../repositories/catalog-admin.repository.ts';
 import { AlertsRepository } from '../repositories/alerts.repository.ts';
+import { BoardRepository } from '../repositories/board.repository.ts';
 import { CatalogRepository } from '../repositories/catalog.repository.ts';
 import { CommitmentsRepository } from '../repositories/commitments.repository.ts';
 import { EventsRepository } from '../repositories/events.repository.ts';
+import { HandoffRepository } from '../repositories/handoff.repository.ts';
+import { NotificationsRepository } from '../repositories/notifications.repository.ts';
+import { WallRepository } from '../repositories/wall.repository.ts';
 import { OutboxRepository } from '../repositories/outbox.repository.ts';
 import { PositionsRepository } from '../repositories/positions.repository.ts';
 import { TokensRepository } from '../repositories/tokens.repository.ts';
 import { UsersRepository } from '../repositories/users.repository.ts';
+import { ActivityRepository } from '../repositories/activity.repository.ts';
+import { ExportRepository } from '../repositories/export.repository.ts';
+import { ImportRepository } from '../repositories/import.repository.ts';
+import { KpiRepository } from '../repositories/kpi.repository.ts';
+import { SignalsRepository } from '../repositories/signals.repository.ts';
+import { SkusRepository } from '../repositories/skus.repository.ts';
 import { AdminService } from './admin.service.ts';
 import { AuthService } from './auth.service.ts';
 import { IngestService } from './ingest.service.ts';
 import { AlertsService } from './alerts.service.ts';
 import { AvailabilityService } from './availability.service.ts';
+import { BoardService } from './board.service.ts';
 import { CommitmentsService } from './commitments.service.ts';
+import { HandoffService } from './handoff.service.ts';
+import { NotificationsService } from './notifications.service.ts';
+import { WallService } from './wall.service.ts';
 import { RateLimits } from './rate-limit.service.ts';
 import { RecomputeService } from './recompute.service.ts';
+import { ActivityService } from './activity.service.ts';
+import { ExportService } from './export.service.ts';
+import { ImportService } from './import.service.ts';
+import { KpiService } from './kpi.service.ts';
+import { LifecycleService } from './lifecycle.service.ts';
+import { SignalsService } from './signals.service.ts';
+import { SkusService } from './skus.service.ts';
 
 export interface Repositories {
 	audit: AuditRepository;
 	catalogAdmin: CatalogAdminRepository;
 	alerts: AlertsRepository;
+	board: BoardRepository;
 	catalog: CatalogRepository;
 	commitments: CommitmentsRepository;
 	events: EventsRepository;
+	handoff: HandoffRepository;
+	notifications: NotificationsRepository;
+	wall: WallRepository;
 	outbox: OutboxRepository;
 	positions: PositionsRepository;
 	tokens: TokensRepository;
 	users: UsersRepository;
+	activity: ActivityRepository;
+	exports: ExportRepository;
+	imports: ImportRepository;
+	kpi: KpiRepository;
+	signals: SignalsRepository;
+	skus: SkusRepository;
 }
 
 export interface Services {
@@ -44,7 +75,18 @@ export interface Services {
 	availability: AvailabilityService;
 	alerts: AlertsService;
 	commitments: CommitmentsService;
+	board: BoardService;
 	recompute: RecomputeService;
+	notifications: NotificationsService;
+	handoff: HandoffService;
+	wall: WallService;
+	activity: ActivityService;
+	exports: ExportService;
+	imports: ImportService;
+	kpi: KpiService;
+	lifecycle: LifecycleService;
+	signals: SignalsService;
+	skus: SkusService;
 }
 
 /**
@@ -56,25 +98,50 @@ export function createServices(sql: Sql, queue: RecomputeQueue, config: Config, 
 		audit: new AuditRepository(sql),
 		catalogAdmin: new CatalogAdminRepository(sql),
 		alerts: new AlertsRepository(sql),
+		board: new BoardRepository(sql),
 		catalog: new CatalogRepository(sql),
 		commitments: new CommitmentsRepository(sql),
 		events: new EventsRepository(sql),
+		handoff: new HandoffRepository(sql),
+		notifications: new NotificationsRepository(sql),
+		wall: new WallRepository(sql),
 		outbox: new OutboxRepository(sql),
 		positions: new PositionsRepository(sql),
 		tokens: new TokensRepository(sql),
-		users: new UsersRepository(sql)
+		users: new UsersRepository(sql),
+		activity: new ActivityRepository(sql),
+		exports: new ExportRepository(sql),
+		imports: new ImportRepository(sql),
+		kpi: new KpiRepository(sql),
+		signals: new SignalsRepository(sql),
+		skus: new SkusRepository(sql)
 	};
 	const limits = new RateLimits(redis, config.redisPrefix);
 	const auth = new AuthService({ ...repos, limits, sessionSecret: config.sessionSecret, ingestToken: config.ingestToken });
+	const handoff = new HandoffService(repos);
+	const commitments = new CommitmentsService(sql, repos, queue);
+	const ingest = new IngestService({ sql, ...repos, queue, log });
+	const lifecycle = new LifecycleService(sql, repos);
 	return {
 		repos,
 		auth,
 		admin: new AdminService({ sql, ...repos, auth, queue, log }),
 		limits,
-		ingest: new IngestService({ sql, ...repos, queue, log }),
+		ingest,
 		availability: new AvailabilityService(sql, repos),
 		alerts: new AlertsService(sql, repos),
-		commitments: new CommitmentsService(sql, repos, queue),
-		recompute: new RecomputeService({ sql, ...repos, log })
+		commitments,
+		board: new BoardService(sql, repos, commitments),
+		recompute: new RecomputeService({ sql, ...repos, log }),
+		notifications: new NotificationsService(repos),
+		handoff,
+		wall: new WallService(repos, handoff),
+		activity: new ActivityService(repos),
+		exports: new ExportService(repos),
+		imports: new ImportService({ sql, repos, ingest, commitments, lifecycle, queue, log }),
+		kpi: new KpiService(repos),
+		lifecycle,
+		signals: new SignalsService({ sql, repos, queue, log }),
+		skus: new SkusService(sql, repos, lifecycle)
 	};
 }

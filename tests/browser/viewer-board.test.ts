@@ -38,7 +38,7 @@ async function newPage(): Promise<Page> {
 	await page.addInitScript(() => {
 		const w = window as unknown as { __csp: string[] };
 		w.__csp = [];
-		document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+		document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`));
 	});
 	return page;
 }
@@ -190,25 +190,71 @@ describe('a viewer signed in through the browser', () => {
 			(select role from users where email = 'viewer@test.local') as role`;
 		expect(counts).toEqual({ events: 0, commitments: 0, boardUpdates: 0, tokens: 0, users: 3, alert: 'open', role: 'viewer' });
 
-		const opsCookie = await fetch(`${node.url}/api/session`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', origin: node.url },
-			body: JSON.stringify({ email: 'ops@test.local', password: 'pw-for-tests' })
-		}).then((r) => r.headers.getSetCookie()[0].split(';')[0]);
-		class CookieSocket extends NodeWebSocket {
-			constructor(url: string, protocols?: string | string[]) {
-				super(url, protocols, { headers: { cookie: opsCookie } });
-			}
-		}
-		const doc = new Y.Doc();
-		const provider = new WebsocketProvider(`${node.url.replace('http', 'ws')}/yjs`, 'main', doc, {
-			WebSocketPolyfill: CookieSocket as unknown as typeof globalThis.WebSocket,
-			disableBc: true
-		});
-		await new Promise<void>((resolve) => provider.on('sync', (s: boolean) => s && resolve()));
+		const opsCookie = await cookieOf('ops@test.local');
+		const doc = await boardAs(opsCookie);
 		expect([...doc.getMap('commitments').keys()]).toEqual([]);
-		provider.destroy();
+		doc.destroy();
 		const health = await fetch(`${node.url}/healthz`);
 		expect(health.status).toBe(200);
 	});
+
+	it('on the board page sees the cards but cannot change them, even with the page tampered with', async () => {
+		const opsCookie = await cookieOf('ops@test.local');
+		const created = await fetch(`${node.url}/api/commitments`, {
+			method: 'POST',
+			headers: { cookie: opsCookie, origin: node.url, 'content-type': 'application/json' },
+			body: JSON.stringify({ customer: 'Acme', sku: 'S', qty: 40, requestedDate: '2026-12-14' })
+		});
+		expect(created.status).toBe(201);
+		const { id } = (await created.json()) as { id: string };
+
+		await page.goto(`${node.url}/board`);
+		const card = page.locator(`[data-testid="board-card"][data-card-id="${id}"]`);
+		await expect.poll(() => card.textContent()).toContain('Acme');
+		expect(await page.getByRole('button', { name: /new commitment/i }).count()).toBe(0);
+		await card.click();
+		const notes = page.getByTestId('card-editor').getByTestId('notes');
+		expect(await notes.getAttribute('readonly')).not.toBeNull();
+		// Tampered page: lift the read-only flag and type; the server must still refuse the edit.
+		await notes.evaluate((el) => el.removeAttribute('readonly'));
+		await notes.click();
+		await page.keyboard.type('viewer was here');
+		await new Promise((r) => setTimeout(r, 1000));
+		expect(await violations(page)).toEqual([]);
+
+		const listed = await fetch(`${node.url}/api/commitments`, { headers: { cookie: opsCookie } }).then((r) => r.json() as Promise<{ id: string; notes?: string }[]>);
+		expect(listed.find((c) => c.id === id)?.notes ?? '').not.toContain('viewer was here');
+		// The board as someone else loads it now: the card is there, the viewer's words are not.
+		const doc = await boardAs(opsCookie);
+		const stored = doc.getMap<Y.Map<unknown>>('commitments').get(id);
+		expect(stored?.get('customer')).toBe('Acme');
+		expect(String(stored?.get('notes') ?? '')).not.toContain('viewer');
+		doc.destroy();
+	});
 });
+
+async function cookieOf(email: string): Promise<string> {
+	const res = await fetch(`${node.url}/api/session`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: node.url },
+		body: JSON.stringify({ email, password: 'pw-for-tests' })
+	});
+	return res.headers.getSetCookie()[0].split(';')[0];
+}
+
+/** The board as a stock y-websocket client signed in with `cookie` sees it once synced. */
+async function boardAs(cookie: string): Promise<Y.Doc> {
+	class CookieSocket extends NodeWebSocket {
+		constructor(url: string, protocols?: string | string[]) {
+			super(url, protocols, { headers: { cookie } });
+		}
+	}
+	const doc = new Y.Doc();
+	const provider = new WebsocketProvider(`${node.url.replace('http', 'ws')}/yjs`, 'main', doc, {
+		WebSocketPolyfill: CookieSocket as unknown as typeof globalThis.WebSocket,
+		disableBc: true
+	});
+	await new Promise<void>((resolve) => provider.on('sync', (synced: boolean) => synced && resolve()));
+	provider.destroy();
+	return doc;
+}

@@ -28,13 +28,16 @@ export function startServerProcess(env: Record<string, string>, onOutput: (text:
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let own = '';
+	let listening = false;
 	const port = new Promise<number>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`node did not start:\n${own}`)), 30_000);
 		child.stdout!.on('data', (chunk: Buffer) => {
 			own += chunk.toString();
 			onOutput(chunk.toString());
-			const m = /"port":(\d+)[^\n]*listening/.exec(own);
+			// Once only: matching again on later output would drop the 'exit' listener kill() adds.
+			const m = listening ? null : /"port":(\d+)[^\n]*listening/.exec(own);
 			if (m) {
+				listening = true;
 				clearTimeout(timer);
 				child.removeAllListeners('exit');
 				resolve(Number(m[1]));

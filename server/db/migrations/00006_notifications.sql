@@ -24,3 +24,11 @@ create index handoff_notes_recent on handoff_notes (updated_at desc);
 
 -- The alert centre filters by these besides status.
 create index alerts_recent on alerts (opened_at desc);
+
+-- Highest seq pruned from the outbox by age: a replay from before it is incomplete, and says so
+-- (the client then reloads its snapshot instead of silently missing rows).
+create table outbox_horizon (
+	only_row boolean primary key default true check (only_row),
+	pruned_through bigint not null default 0
+);
+insert into outbox_horizon default values;

@@ -14,7 +14,8 @@ export interface SessionUser {
 
 export const availabilityQuerySchema = z.object({
 	sku: z.string().min(1).max(64),
-	site: z.string().min(1).max(64)
+	site: z.string().min(1).max(64),
+	forecast: z.enum(['0', '1']).optional()
 });
 
 export interface AvailabilityResponse {
@@ -28,6 +29,12 @@ export interface AvailabilityResponse {
 	available: number;
 	atp: { date: IsoDate; qty: number }[];
 	projected: { date: IsoDate; balance: number }[];
+	/**
+	 * Extension, with `?forecast=1`: cumulative forecast demand from demand signals, and P(t) minus
+	 * it. Firm figures above never include forecast demand.
+	 */
+	forecast?: { date: IsoDate; qty: number }[];
+	forecastProjected?: { date: IsoDate; balance: number }[];
 }
 
 export interface PositionRow {

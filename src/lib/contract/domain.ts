@@ -22,7 +22,9 @@ export const ALERT_KINDS = [
 	'late_inbound',
 	'below_reorder_point',
 	'backorder_aging',
-	'lifecycle_change'
+	'lifecycle_change',
+	/** Extension: sales signals' forecast demand would take a SKU×site below safety stock within its lead time. */
+	'forecast_below_safety_stock'
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -3,3 +3,5 @@ export * from './inventory-event';
 export * from './socket-events';
 export * from './api';
 export * from './commitments';
+export * from './notifications';
+export * from './board';

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { AlertKind, AlertStatus, Risk, Severity } from './domain';
 
+/** What happened to an alert in this message; rows written before it existed carry none. */
+export const ALERT_CHANGES = ['opened', 'escalated', 'updated', 'acknowledged', 'resolved'] as const;
+export type AlertChange = (typeof ALERT_CHANGES)[number];
+
 export interface PositionMessage {
 	sku: string;
 	site: string;
@@ -22,6 +26,11 @@ export interface AlertMessage {
 	status: AlertStatus;
 	openedAt: string;
 	acknowledgedBy: string | null;
+	/** When it was acknowledged / resolved (ISO instants) — extensions of the contract. */
+	acknowledgedAt: string | null;
+	resolvedAt: string | null;
+	/** Extension: lets clients toast what is new or escalated without remembering every alert. */
+	change?: AlertChange;
 	seq: number;
 }
 
@@ -45,19 +54,38 @@ export interface ServerToClientEvents {
 	commitment: (msg: CommitmentRiskMessage) => void;
 	/** Why the server refused something the client did (a reverted board edit, a bad payload). */
 	notice: (msg: { level: 'info' | 'warning' | 'error'; message: string }) => void;
+	/** Sent to every socket every `every` ms: two missed beats tell a wall screen it is stale. */
+	heartbeat: (msg: HeartbeatMessage) => void;
 }
 
-export type OutboxTopic = 'position' | 'alert' | 'commitment';
+export interface HeartbeatMessage {
+	/** Server time, epoch ms. */
+	at: number;
+	/** Interval between beats in ms. */
+	every: number;
+}
+
+export const OUTBOX_TOPICS = ['position', 'alert', 'commitment'] as const;
+export type OutboxTopic = (typeof OUTBOX_TOPICS)[number];
 export type OutboxPayload<T extends OutboxTopic> = Omit<Parameters<ServerToClientEvents[T]>[0], 'seq'>;
 
 export const replayRequestSchema = z.object({ sinceSeq: z.number().int().min(0).safe() }).strict();
 export const alertAckRequestSchema = z.object({ id: z.string().min(1).max(64) }).strict();
+/** Extension: a socket that needs only some topics (a wall needs no positions) says so, and gets only those. */
+export const subscribeRequestSchema = z.object({ topics: z.array(z.enum(OUTBOX_TOPICS)).max(OUTBOX_TOPICS.length) }).strict();
 
 export type Ack<T> = (answer: T) => void;
+/**
+ * `truncated`: rows after `sinceSeq` were already pruned from the outbox (the client was away longer
+ * than the retention), so the replay is incomplete and the client must reload its snapshot.
+ */
+export type ReplayAnswer = { upTo: number; truncated?: boolean };
 export type AckError = { error: string };
 
 /** Client → server events. Payloads are unknown until the schema beside each one has parsed them. */
 export interface ClientToServerEvents {
-	replay: (req: z.input<typeof replayRequestSchema>, ack: Ack<{ upTo: number } | AckError>) => void;
+	replay: (req: z.input<typeof replayRequestSchema>, ack: Ack<ReplayAnswer | AckError>) => void;
 	'alert:ack': (req: z.input<typeof alertAckRequestSchema>, ack?: Ack<{ ok: true } | AckError>) => void;
+	/** Every topic until a socket subscribes; send it before `replay`, which then replays those topics only. */
+	subscribe: (req: z.input<typeof subscribeRequestSchema>, ack?: Ack<{ topics: OutboxTopic[] } | AckError>) => void;
 }

@@ -4,6 +4,7 @@ import type { AlertKind, IsoDate, LifecycleStage } from '../contract/domain.js';
 import { ALERT_KINDS } from '../contract/domain.js';
 import { commitmentSubject, inboundSubject, pairSubject, skuSubject, type DesiredAlert } from './alert-types.js';
 import { diffDays, isIsoDate, localDate } from './dates.js';
+import { forecastProjection } from './forecast.js';
 import { buildProfile, shipDate, type Profile } from './profile.js';
 import { risksOnProfile } from './risk.js';
 import type { AvailabilityInput, CommitmentRisk, InboundSupply } from './types.js';
@@ -43,6 +44,7 @@ export function evaluateAlerts(s: AlertSnapshot, today: IsoDate, options: AlertO
 	const out: DesiredAlert[] = [
 		...shortCommitments(s, p, risks),
 		...projectionAlerts(s, p),
+		...forecastAlert(s, p),
 		...lateInbound(s, p, risks),
 		...reorderPoint(s, p),
 		...backorderAging(s, today, options)
@@ -104,6 +106,40 @@ function projectionAlerts(s: AlertSnapshot, p: Profile): DesiredAlert[] {
 			'below_safety_stock',
 			'medium',
 			`${s.sku} @ ${s.site}: projected ${formatQty(p.balance[low])} on ${p.dates[low]}, below safety stock ${p.safetyStock}`
+		)
+	];
+}
+
+/**
+ * forecast_below_safety_stock: firm demand keeps P(t) at or above safety stock within the lead time,
+ * but counting the sales signals' forecast takes it below (below zero with no safety stock). The
+ * message names the signals due by then, so ops knows whom to ask. Firm alerts take precedence.
+ */
+function forecastAlert(s: AlertSnapshot, p: Profile): DesiredAlert[] {
+	if (!s.countForecast || !s.forecast?.length) return [];
+	const limit = Math.max(0, p.safetyStock);
+	const firmLast = p.fence === null ? p.dates.length - 1 : p.fenceIndex;
+	for (let i = 0; i <= firmLast; i++) if (p.balance[i] < limit) return [];
+	const fp = forecastProjection(p, s.forecast);
+	const last = p.fence === null ? fp.dates.length - 1 : fp.fenceIndex;
+	let low = -1;
+	for (let i = 0; i <= last; i++) {
+		if (fp.balance[i] < limit) {
+			low = i;
+			break;
+		}
+	}
+	if (low < 0) return [];
+	const date = fp.dates[low];
+	const names = [...new Set(s.forecast.filter((f) => f.date <= date && f.qty > 0).map((f) => f.signal ?? 'a demand signal'))].sort();
+	const shown = names.length > 3 ? `${names.slice(0, 3).join('; ')} and ${names.length - 3} more` : names.join('; ');
+	const below = limit > 0 ? `below safety stock ${limit}` : 'a stockout';
+	return [
+		pairAlert(
+			s,
+			'forecast_below_safety_stock',
+			'medium',
+			`${s.sku} @ ${s.site}: forecast demand (${shown}) would take the projection to ${formatQty(fp.balance[low])} on ${date}, ${below}`
 		)
 	];
 }

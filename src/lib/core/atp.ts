@@ -1,5 +1,6 @@
 // Time-phased available-to-promise for one SKU×site (DESIGN.md "Time-phased available-to-promise").
 import type { IsoDate } from '../contract/domain.js';
+import { forecastProjection, forecastSeries } from './forecast.js';
 import { buildProfile, fencedAtp, physicalAtp, type Profile } from './profile.js';
 import type { AvailabilityInput, CommitmentDemand, DateBalance, DateQty, InboundSupply } from './types.js';
 
@@ -31,6 +32,12 @@ export interface AtpResult {
 	undatedInbound: InboundSupply[];
 	/** Open commitments without a usable date; not counted as demand, their risk is unknown. */
 	undatedDemand: CommitmentDemand[];
+	/**
+	 * Only when forecast demand is counted (input.countForecast): cumulative forecast demand, and P(t)
+	 * minus it. Kept beside `projected`, never folded into it, so firm figures read the same either way.
+	 */
+	forecast?: DateQty[];
+	forecastProjected?: DateBalance[];
 }
 
 /** Step-list compaction: drop entries that repeat the previous value, but keep the fence visible. */
@@ -61,8 +68,9 @@ export function computeAtp(input: AvailabilityInput): AtpResult {
 	return atpFromProfile(buildProfile(input), input);
 }
 
-export function atpFromProfile(p: Profile, input: Pick<AvailabilityInput, 'onHand' | 'backordered'>): AtpResult {
+export function atpFromProfile(p: Profile, input: Pick<AvailabilityInput, 'onHand' | 'backordered' | 'forecast' | 'countForecast'>): AtpResult {
 	const atp = atpSeries(p);
+	const withForecast = input.countForecast ? forecastSeries(forecastProjection(p, input.forecast ?? []), p.fence) : {};
 	return {
 		today: p.today,
 		fence: p.fence,
@@ -77,7 +85,8 @@ export function atpFromProfile(p: Profile, input: Pick<AvailabilityInput, 'onHan
 		requested: p.requested,
 		lateInbound: p.lateInbound,
 		undatedInbound: p.undatedInbound,
-		undatedDemand: p.undatedDemand
+		undatedDemand: p.undatedDemand,
+		...withForecast
 	};
 }
 

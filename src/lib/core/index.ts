@@ -2,7 +2,9 @@
 export { addDays, compareDates, diffDays, isIsoDate, localDate, maxDate, minDate } from './dates.js';
 export { foldLedger, orderEvents } from './ledger.js';
 export type { InboundLine, LedgerEvent, LedgerState } from './ledger.js';
-export type { AvailabilityInput, CommitmentDemand, CommitmentRisk, DateBalance, DateQty, InboundSupply } from './types.js';
+export type { AvailabilityInput, CommitmentDemand, CommitmentRisk, DateBalance, DateQty, ForecastDemand, InboundSupply } from './types.js';
+export { FORECAST_HORIZON_DAYS, forecastProjection, forecastSeries, signalForecast, signalLabel } from './forecast.js';
+export type { ForecastProjection, SignalSpec } from './forecast.js';
 export { buildProfile, fenceDate, shipDate } from './profile.js';
 export type { Profile } from './profile.js';
 export { atpFromProfile, computeAtp, valueOn } from './atp.js';

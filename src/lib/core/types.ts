@@ -41,6 +41,19 @@ export interface AvailabilityInput {
 	commitments: readonly CommitmentDemand[];
 	/** The SKU was registered on the fly from an event and is missing from the catalog. */
 	unknownSku?: boolean;
+	/**
+	 * Forecast demand from sales signals (forecast.ts). Counted only when `countForecast` is on, and
+	 * then only in a projection of its own: ATP, promise checks and commitment risk stay firm.
+	 */
+	forecast?: readonly ForecastDemand[];
+	countForecast?: boolean;
+}
+
+/** Expected, not promised, demand on a date; `signal` names where it comes from. */
+export interface ForecastDemand {
+	date: IsoDate;
+	qty: number;
+	signal?: string;
 }
 
 export interface CommitmentRisk {

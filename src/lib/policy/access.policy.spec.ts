@@ -22,7 +22,7 @@ describe('access policy', () => {
 	});
 
 	it('gives display and read tokens nothing that writes', () => {
-		const writes: Action[] = ['events:ingest', 'alerts:ack', 'commitments:write', 'board:write', 'admin', 'users:manage', 'tokens:manage', 'catalog:manage', 'audit:read'];
+		const writes: Action[] = ['events:ingest', 'alerts:ack', 'commitments:write', 'board:write', 'handoff:write', 'admin', 'users:manage', 'tokens:manage', 'catalog:manage', 'audit:read'];
 		for (const scope of ['read', 'display'] as const) {
 			for (const a of writes) expect(can({ kind: 'token', tokenId: 't', name: 'n', scope }, a)).toBe(false);
 		}

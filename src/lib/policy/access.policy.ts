@@ -20,6 +20,14 @@ export type Action =
 	| 'commitments:write'
 	| 'board:read'
 	| 'board:write'
+	/** Write the shift handoff note of a site. */
+	| 'handoff:write'
+	/** Record, edit and withdraw demand signals (sales knowledge ahead of the numbers). */
+	| 'signals:write'
+	/** Move a SKU to another lifecycle stage, with a reason. */
+	| 'lifecycle:write'
+	/** Upload CSV files at all; each kind also needs the action its rows amount to (importAction). */
+	| 'import'
 	/** Reach the admin area at all. */
 	| 'admin'
 	| 'users:manage'
@@ -29,10 +37,13 @@ export type Action =
 
 const ADMIN_ONLY: readonly Action[] = ['admin', 'users:manage', 'tokens:manage', 'catalog:manage', 'audit:read'];
 
+/** What sales and ops each know and must share (issue 7): both sides write it. */
+const SHARED_KNOWLEDGE: readonly Action[] = ['signals:write', 'lifecycle:write', 'import'];
+
 const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
-	admin: ['events:ingest', 'positions:read', 'alerts:read', 'alerts:ack', 'commitments:read', 'commitments:write', 'board:read', 'board:write', ...ADMIN_ONLY],
-	ops: ['events:ingest', 'positions:read', 'alerts:read', 'alerts:ack', 'commitments:read', 'commitments:write', 'board:read', 'board:write'],
-	sales: ['positions:read', 'alerts:read', 'commitments:read', 'commitments:write', 'board:read', 'board:write'],
+	admin: ['events:ingest', 'positions:read', 'alerts:read', 'alerts:ack', 'commitments:read', 'commitments:write', 'board:read', 'board:write', 'handoff:write', ...SHARED_KNOWLEDGE, ...ADMIN_ONLY],
+	ops: ['events:ingest', 'positions:read', 'alerts:read', 'alerts:ack', 'commitments:read', 'commitments:write', 'board:read', 'board:write', 'handoff:write', ...SHARED_KNOWLEDGE],
+	sales: ['positions:read', 'alerts:read', 'commitments:read', 'commitments:write', 'board:read', 'board:write', ...SHARED_KNOWLEDGE],
 	viewer: ['positions:read', 'alerts:read', 'commitments:read', 'board:read']
 };
 
@@ -110,4 +121,21 @@ export function userChangeRefusal(
 /** A change to these user fields changes what their open sessions may do, so those sessions end. */
 export function changeEndsSessions(change: { role?: Role; disabled?: boolean; sites?: unknown; password?: unknown }): boolean {
 	return change.role !== undefined || change.disabled === true || change.sites !== undefined || change.password !== undefined;
+}
+
+/**
+ * What a CSV import of each kind amounts to: the catalog is the admin's, stock counts and PO lines
+ * are inventory events, commitments are commitment writes (then under the field-ownership rules).
+ */
+export function importAction(kind: 'sites' | 'skus' | 'stock' | 'pos' | 'commitments'): Action {
+	switch (kind) {
+		case 'sites':
+		case 'skus':
+			return 'catalog:manage';
+		case 'stock':
+		case 'pos':
+			return 'events:ingest';
+		case 'commitments':
+			return 'commitments:write';
+	}
 }

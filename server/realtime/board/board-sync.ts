@@ -1,0 +1,65 @@
+import type { CommitmentRiskMessage } from '../../../src/lib/contract/socket-events.ts';
+import type { Logger } from '../../logger.ts';
+import type { Services } from '../../services/services.ts';
+import type { OutboxRelay } from '../outbox.relay.ts';
+import type { BoardDocuments } from '../yjs/board-documents.ts';
+import { BoardComputed } from './board-computed.ts';
+import { BoardGuard } from './board-guard.ts';
+import { BoardProjection, type ProjectionOptions } from './board-projection.ts';
+import { BoardWriter } from './board-writer.ts';
+
+export interface BoardSyncDeps {
+	documents: BoardDocuments;
+	services: Pick<Services, 'board' | 'commitments'>;
+	/** This node's outbox relay: the engine's verdicts reach the loaded boards through it. */
+	relay: Pick<OutboxRelay, 'tap'> | null;
+	log: Logger;
+	projection?: ProjectionOptions;
+}
+
+export interface BoardSync {
+	readonly projection: BoardProjection;
+	close(): Promise<void>;
+}
+
+/**
+ * Everything the server does to board documents besides syncing them: field ownership, the
+ * projection into the commitments table, verdicts into `computed`, and REST writes into the
+ * document. Start it before any board loads: the guard needs to see every board from its load on.
+ */
+export function startBoardSync(d: BoardSyncDeps): BoardSync {
+	const { documents, services, log } = d;
+	const computed = new BoardComputed(documents, log);
+	const projection = new BoardProjection(documents, services.board, (boardId, id, card, outcome) => {
+		// No SKU×site recompute covers a card without a site: its verdict is unknown until ops picks one.
+		if (outcome === 'stored' && card && !card.site && ['requested', 'confirmed'].includes(card.status ?? 'requested')) {
+			computed.apply({ id, board: boardId, risk: 'unknown', shortQty: 0, earliestDate: null, checkedAt: new Date().toISOString() });
+		}
+	}, log, d.projection);
+	const guard = new BoardGuard(documents, (note) => {
+		services.board.recordRevert(note.boardId, note.id, note.actor, note.field, note.attempted).catch((err) => log.error({ err }, 'recording a revert failed'));
+	}, log);
+
+	const offs = [
+		guard.attach(),
+		projection.attach(),
+		documents.onLoad(({ boardId }) => {
+			void (async () => {
+				const rows = await services.board.boardRows(boardId);
+				await projection.reconcile(boardId, rows);
+				await computed.fill(boardId, rows);
+			})().catch((err) => log.error({ err, boardId }, 'comparing a loaded board with its commitments failed'));
+		}),
+		d.relay?.tap(['commitment'], (row) => computed.apply(row.payload as unknown as Omit<CommitmentRiskMessage, 'seq'>)) ?? (() => {})
+	];
+	services.commitments.useBoard(new BoardWriter(documents, projection));
+
+	return {
+		projection,
+		async close() {
+			services.commitments.useBoard(null);
+			await projection.close();
+			offs.forEach((off) => off());
+		}
+	};
+}

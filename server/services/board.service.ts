@@ -1,0 +1,79 @@
+import { cardToCommitment, diffRecords, isComplete, sameRecord } from '../../src/lib/board/card-record.ts';
+import type { CardValues, CommitmentHistoryEntry } from '../../src/lib/contract/board.ts';
+import type { Commitment, CommitmentWithRisk } from '../../src/lib/contract/commitments.ts';
+import { canSeeSite, type Principal } from '../../src/lib/policy/access.policy.ts';
+import type { BoardRepository, HistoryRecord } from '../repositories/board.repository.ts';
+import type { CommitmentsRepository } from '../repositories/commitments.repository.ts';
+import type { Sql } from '../db/database.ts';
+import type { CommitmentsService } from './commitments.service.ts';
+import { NotFoundError } from './errors.ts';
+
+/** Who changed which field of a card since it was last stored (field → principal label). */
+export type FieldActors = ReadonlyMap<string, string>;
+
+export type ProjectOutcome = 'stored' | 'unchanged' | 'incomplete';
+
+const MAX_VALUE_CHARS = 500;
+
+/**
+ * The relational side of the board documents: stores a card as the engine's commitment row (with a
+ * history record per changed field) and answers the card history.
+ */
+export class BoardService {
+	constructor(
+		private readonly sql: Sql,
+		private readonly repos: { board: BoardRepository; commitments: CommitmentsRepository },
+		private readonly commitments: CommitmentsService
+	) {}
+
+	boardRows(boardId: string): Promise<CommitmentWithRisk[]> {
+		return this.repos.board.boardRows(boardId);
+	}
+
+	/**
+	 * Stores card `id` of `boardId` as it now is in the document; `card` null means it was deleted from
+	 * the document (an admin's doing), which cancels it. Incomplete cards are left for later.
+	 */
+	async project(boardId: string, id: string, card: CardValues | null, actors: FieldActors, fallbackActor = 'board'): Promise<ProjectOutcome> {
+		if (card && !isComplete(card)) return 'incomplete';
+		const actorOf = (field: string | null) => (field && actors.get(field)) || actors.values().next().value || fallbackActor;
+		const stored = await this.commitments.writeLocked(id, async (tx, before) => {
+			let after: Commitment;
+			if (card) after = cardToCommitment(boardId, id, card);
+			else if (before && before.status !== 'cancelled') after = { ...before, status: 'cancelled' };
+			else return null;
+			if (sameRecord(before, after)) return null;
+			const records: HistoryRecord[] = before
+				? diffRecords(before, after).map((c) => record(id, boardId, actorOf(c.field), 'change', c.field, c.from, c.to))
+				: [record(id, boardId, actorOf(null), 'create', null, null, summary(after))];
+			await this.repos.board.insertHistory(tx, records);
+			return after;
+		});
+		return stored ? 'stored' : 'unchanged';
+	}
+
+	/** A forbidden edit was undone on the board: kept in the card's history so everyone can see it. */
+	async recordRevert(boardId: string, id: string, actor: string, field: string, attempted: unknown): Promise<void> {
+		await this.repos.board.insertHistory(this.sql, [record(id, boardId, actor, 'revert', field, null, attempted)]);
+	}
+
+	async history(p: Principal, id: string): Promise<CommitmentHistoryEntry[]> {
+		const row = await this.repos.commitments.get(this.sql, id);
+		if (row?.site && !canSeeSite(p, row.site)) throw new NotFoundError(`no commitment ${id}`);
+		return this.repos.board.history(id);
+	}
+}
+
+function record(commitmentId: string, boardId: string, actor: string, kind: HistoryRecord['kind'], field: string | null, from: unknown, to: unknown): HistoryRecord {
+	return { commitmentId, boardId, actor, kind, field, oldValue: text(from), newValue: text(to) };
+}
+
+function text(v: unknown): string | null {
+	if (v === null || v === undefined) return null;
+	const s = typeof v === 'string' ? v : JSON.stringify(v);
+	return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS)}…` : s;
+}
+
+function summary(c: Commitment): string {
+	return `${c.qty} × ${c.sku} for ${c.customer}, requested ${c.requestedDate}`;
+}

@@ -1,0 +1,93 @@
+// Commitments from a CSV import, all or nothing, under the same field-ownership rules as the board
+// and the REST routes (commitment-fields.policy.ts). CommitmentsService.importMany is the way in.
+import type { Commitment } from '../../src/lib/contract/commitments.ts';
+import type { Role } from '../../src/lib/contract/domain.ts';
+import { fieldViolations } from '../../src/lib/policy/commitment-fields.policy.ts';
+import { canSeeSite, principalLabel, type Principal } from '../../src/lib/policy/access.policy.ts';
+import type { Sql } from '../db/database.ts';
+import { uniquePairs, type PairKey } from '../repositories/pair-key.ts';
+import type { CommitmentBoard } from './commitments.service.ts';
+import type { Repositories } from './services.ts';
+
+export interface RowProblem {
+	/** Index of the row in the list handed in. */
+	index: number;
+	field: string;
+	message: string;
+}
+
+/** An import row: `owner` null means "keep the stored owner, or the importer for a new one". */
+export type ImportedCommitment = Commitment;
+
+export interface CommitmentImportDeps {
+	sql: Sql;
+	repos: Pick<Repositories, 'commitments' | 'positions' | 'catalog'>;
+	board: CommitmentBoard | null;
+	enqueue: (pairs: (PairKey | null)[]) => Promise<void>;
+}
+
+// The policy names record fields; an import reader thinks in the file's columns.
+const COLUMN: Record<string, string> = { requestedDate: 'requested_date', promisedDate: 'promised_date', '*': 'id' };
+
+const pairOf = (c: Commitment | null | undefined): PairKey | null => (c?.site ? { sku: c.sku, site: c.site } : null);
+
+function complete(rows: ImportedCommitment[], stored: Map<string, Commitment>, label: string): Commitment[] {
+	return rows.map((c) => ({ ...c, owner: c.owner ?? stored.get(c.id)?.owner ?? label }));
+}
+
+/** Every reason a row may not be written by this principal, named by column. */
+export function checkRows(p: Principal, role: Role, rows: Commitment[], stored: Map<string, Commitment>): RowProblem[] {
+	const out: RowProblem[] = [];
+	rows.forEach((after, index) => {
+		const before = stored.get(after.id) ?? null;
+		if (before?.site && !canSeeSite(p, before.site)) {
+			out.push({ index, field: 'id', message: `commitment ${after.id} ships from ${before.site}, a site you do not follow` });
+			return;
+		}
+		if (before && before.board !== after.board) out.push({ index, field: 'board', message: `commitment ${after.id} is on board ${before.board}` });
+		for (const v of fieldViolations(role, before, after)) out.push({ index, field: COLUMN[v.field] ?? v.field, message: v.message });
+		if (after.site && !canSeeSite(p, after.site)) out.push({ index, field: 'site', message: `you do not follow site ${after.site}` });
+	});
+	return out;
+}
+
+/**
+ * Checks every row, then writes them all, or writes nothing and answers the problems. Without board
+ * documents: one transaction, the policy re-checked against the locked rows. With them, each
+ * document is the truth for its cards: rows are checked against the stored commitments first, so a
+ * refusal cannot stop the import halfway, then written card by card through the board, which checks
+ * each again against its card.
+ */
+export async function importCommitments(d: CommitmentImportDeps, p: Principal, role: Role, rows: ImportedCommitment[], dryRun: boolean): Promise<RowProblem[]> {
+	const ids = rows.map((r) => r.id);
+	const label = principalLabel(p);
+	if (dryRun || d.board) {
+		const stored = await d.repos.commitments.getMany(ids);
+		const list = complete(rows, stored, label);
+		const problems = checkRows(p, role, list, stored);
+		if (problems.length || dryRun || !d.board) return problems;
+		const board = d.board;
+		for (const c of list) {
+			await board.apply(c.board, c.id, (current) => {
+				const violations = fieldViolations(role, current, c);
+				if (violations.length) throw new Error(`commitment ${c.id} changed during the import: ${violations[0].message}`);
+				return c;
+			}, label);
+		}
+		return [];
+	}
+	let pairs: PairKey[] = [];
+	const problems = await d.sql.begin(async (tx) => {
+		const stored = await d.repos.commitments.lockMany(tx, ids);
+		const list = complete(rows, stored, label);
+		const found = checkRows(p, role, list, stored);
+		if (found.length) return found;
+		await d.repos.commitments.upsertMany(tx, list);
+		pairs = uniquePairs(list.flatMap((c) => [pairOf(stored.get(c.id)), pairOf(c)]));
+		await d.repos.catalog.registerUnknown(tx, [...new Set(list.map((c) => c.sku))].sort(), [...new Set(pairs.map((k) => k.site))].sort());
+		await d.repos.positions.markDirty(tx, pairs);
+		return [];
+	});
+	if (problems.length === 0) await d.enqueue(pairs);
+	return problems;
+}

@@ -1,0 +1,4 @@
+import { DEFAULT_BOARD } from '$lib/contract/board';
+import { loadBoard } from './board-load';
+
+export const load = (event) => loadBoard(event, DEFAULT_BOARD);
