@@ -113,6 +113,7 @@ export async function fanoutBench(opts: { clients: number; heapAt: number[]; rou
 					})
 				);
 				const b = await round(clients, 'notice', `bare-${sku}`, async () => n.io!.emit('notice', { level: 'info', message: `bare-${sku}` }));
+				if (process.env.BENCH_DEBUG) console.log(label.slice(0, 5), i, 'alert first', Math.min(...a.latencies).toFixed(1), 'last', Math.max(...a.latencies).toFixed(1), '| bare first', Math.min(...b.latencies).toFixed(1), 'last', Math.max(...b.latencies).toFixed(1));
 				if (i < 0) continue;
 				alert.push(...a.latencies);
 				bare.push(...b.latencies);

@@ -49,13 +49,12 @@ process.on('message', async (c: Cmd) => {
 			process.send!({ type: 'subscribed' });
 		} else if (c.cmd === 'expect') {
 			const arrivals = new Map<number, number>();
-			let timer: NodeJS.Timeout;
 			const done = () => {
 				clearTimeout(timer);
 				armed = null;
 				process.send!({ type: 'arrivals', marker: c.marker, times: [...arrivals.values()], missing: sockets.length - arrivals.size });
 			};
-			timer = setTimeout(done, c.timeoutMs);
+			const timer = setTimeout(done, c.timeoutMs);
 			armed = { kind: c.kind, marker: c.marker, arrivals, done };
 			process.send!({ type: 'armed', marker: c.marker });
 		} else if (c.cmd === 'close') {

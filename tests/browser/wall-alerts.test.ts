@@ -89,6 +89,7 @@ describe('alert toasts', () => {
 		expect(await toasts(app, 'critical').getAttribute('data-alert-id')).toBe(critical.id);
 		await expect(toasts(app, 'critical').textContent()).resolves.toContain('Commitment C-A1');
 
+		await app.screenshot({ path: 'test-results/ops-toasts.png' });
 		await toasts(app, 'critical').getByRole('button', { name: 'Acknowledge' }).click();
 		await toasts(wall, 'critical').waitFor({ state: 'detached', timeout: 5000 });
 		await wall.getByTestId('critical-strip').waitFor({ state: 'detached', timeout: 5000 });

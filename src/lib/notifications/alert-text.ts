@@ -24,11 +24,9 @@ export function alertSubject(a: Subject): string {
 	return a.commitmentId ? `Commitment ${a.commitmentId}${pair ? ` · ${pair}` : ''}` : pair || kindLabel(a.kind);
 }
 
-/** Where "Open" goes: the commitment's card on the board, or the SKU on the stock page. */
-export function alertTarget(a: Subject): { path: '/board' | '/stock'; query: string; label: string } {
+/** Where "Open" goes: the commitment's card on the board, or the SKU's page (every site, ATP, inbound). */
+export function alertTarget(a: Subject): { path: `/${string}`; query: string; label: string } {
 	if (a.commitmentId) return { path: '/board', query: `?commitment=${encodeURIComponent(a.commitmentId)}`, label: 'Open card' };
-	const q = new URLSearchParams();
-	if (a.sku) q.set('q', a.sku);
-	if (a.site) q.set('site', a.site);
-	return { path: '/stock', query: `?${q}`, label: 'Open SKU' };
+	if (a.sku) return { path: `/skus/${encodeURIComponent(a.sku)}`, query: a.site ? `?site=${encodeURIComponent(a.site)}` : '', label: 'Open SKU' };
+	return { path: '/alerts', query: '', label: 'Open alerts' };
 }
