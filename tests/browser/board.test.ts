@@ -127,7 +127,8 @@ describe('the commitment board, sales and ops together', () => {
 		for (const page of [ops, sales]) {
 			await expect.poll(() => card(page).getAttribute('data-risk'), { timeout: 5000 }).toBe('short');
 			expect(await card(page).getByTestId('risk-badge').textContent()).toContain(`Short by 30 · from ${D(10)}`);
-			expect(await card(page).evaluate((el) => getComputedStyle(el).borderColor)).toBe('rgb(220, 38, 38)');
+			// The border eases into red (a CSS transition): poll until it has settled.
+			await expect.poll(() => card(page).evaluate((el) => getComputedStyle(el).borderColor), { timeout: 3000 }).toBe('rgb(220, 38, 38)');
 		}
 		expect(navigations).toBe(0);
 	});
