@@ -78,6 +78,7 @@ export class RecomputeService {
 		const outbox: Omit<OutboxRow, 'seq'>[] = [];
 		const positions = [];
 		const risks = [];
+		const alertPlan: Parameters<AlertsRepository['applyMany']>[1] = { toOpen: [], toUpdate: [], toResolve: [] };
 		for (const key of todo) {
 			const k = keyOf(key);
 			const plan = planPair(
@@ -102,11 +103,11 @@ export class RecomputeService {
 				const { id, board, sku, site, risk, shortQty, earliestDate } = r;
 				outbox.push({ topic: 'commitment', site: key.site, payload: { id, board, sku, site, risk, shortQty, earliestDate, checkedAt: now.toISOString() } });
 			}
-			// Alert changes are rare next to position changes: one statement each is fine.
-			for (const a of plan.alerts.toOpen) outbox.push(alertRow(await this.d.alerts.open(tx, a)));
-			for (const u of plan.alerts.toUpdate) outbox.push(alertRow(await this.d.alerts.update(tx, u.id, u.severity, u.message, u.escalated)));
-			for (const a of plan.alerts.toResolve) outbox.push(alertRow(await this.d.alerts.resolve(tx, a.id)));
+			alertPlan.toOpen.push(...plan.alerts.toOpen);
+			alertPlan.toUpdate.push(...plan.alerts.toUpdate);
+			alertPlan.toResolve.push(...plan.alerts.toResolve.map((a) => a.id));
 		}
+		for (const row of await this.d.alerts.applyMany(tx, alertPlan)) outbox.push(alertRow(row));
 		await this.d.commitments.writeRisks(tx, risks);
 		// Written last: row locks are held only for the few statements before commit.
 		await this.d.positions.writeMany(tx, positions);
