@@ -1,16 +1,10 @@
+import type { SkuFields } from '../../src/lib/contract/domain.ts';
 import type { LifecycleStage } from '../../src/lib/contract/domain.ts';
 import type { SkuListItem, SkuListQuery } from '../../src/lib/contract/signals.ts';
 import type { Sql, TxSql } from '../db/database.ts';
 import type { PairKey } from './positions.repository.ts';
 
-export interface SkuRow {
-	code: string;
-	name: string;
-	unit: string;
-	lifecycle: LifecycleStage;
-	leadTimeDays: number | null;
-	provisional: boolean;
-}
+export type SkuRow = SkuFields;
 
 export interface SkuSiteRow {
 	site: string;

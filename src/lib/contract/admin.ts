@@ -1,6 +1,6 @@
 // Bodies and answers of the admin API (/api/admin/*), shared by the admin pages and the server.
 import { z } from 'zod';
-import { LIFECYCLE_STAGES, ROLES, type LifecycleStage, type Role } from './domain';
+import { LIFECYCLE_STAGES, ROLES, type Role, type SkuFields } from './domain';
 
 const code = z.string().trim().min(1).max(64);
 const name = z.string().trim().min(1).max(120);
@@ -97,13 +97,7 @@ export interface AdminSite {
 	provisional: boolean;
 }
 
-export interface AdminSku {
-	code: string;
-	name: string;
-	unit: string;
-	lifecycle: LifecycleStage;
-	leadTimeDays: number | null;
-	provisional: boolean;
+export interface AdminSku extends SkuFields {
 	sites: { site: string; safetyStock: number; reorderPoint: number | null }[];
 }
 

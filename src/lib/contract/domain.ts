@@ -36,3 +36,13 @@ export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 
 /** Calendar date `YYYY-MM-DD` in a site's time zone. */
 export type IsoDate = string;
+
+/** What every view of a SKU carries; admin, list and repository rows extend it. */
+export interface SkuFields {
+	code: string;
+	name: string;
+	unit: string;
+	lifecycle: LifecycleStage;
+	leadTimeDays: number | null;
+	provisional: boolean;
+}

@@ -1,7 +1,7 @@
 // Demand signals, lifecycle changes, the SKU views, KPIs and the activity feed (extensions of the
 // contract, documented in the README). Shared by the server and the app; no I/O here.
 import { z } from 'zod';
-import { LIFECYCLE_STAGES, RISKS, type IsoDate, type LifecycleStage, type Risk } from './domain';
+import { LIFECYCLE_STAGES, RISKS, type IsoDate, type LifecycleStage, type Risk, type SkuFields } from './domain';
 import { isoDate } from './inventory-event';
 
 const code = z.string().trim().min(1).max(64);
@@ -117,13 +117,7 @@ export const skuListQuerySchema = z.object({
 });
 export type SkuListQuery = z.infer<typeof skuListQuerySchema>;
 
-export interface SkuListItem {
-	code: string;
-	name: string;
-	unit: string;
-	lifecycle: LifecycleStage;
-	leadTimeDays: number | null;
-	provisional: boolean;
+export interface SkuListItem extends SkuFields {
 	/** Summed over the sites the reader sees. */
 	onHand: number;
 	inbound: number;
