@@ -1,19 +1,13 @@
 import { localDate } from '../../src/lib/core/dates.ts';
-import type { LedgerState } from '../../src/lib/core/ledger.ts';
+import { foldLedger, type LedgerState } from '../../src/lib/core/ledger.ts';
 import type { AlertSnapshot } from '../../src/lib/core/alert-rules.ts';
 import type { AvailabilityInput, CommitmentDemand } from '../../src/lib/core/types.ts';
 import { signalForecast, type SignalSpec } from '../../src/lib/core/forecast.ts';
 import type { Commitment } from '../../src/lib/contract/commitments.ts';
 import type { SkuSiteParams } from '../repositories/catalog.repository.ts';
 
-export const EMPTY_LEDGER: LedgerState = {
-	onHand: 0,
-	backordered: 0,
-	backorderSince: null,
-	inbound: [],
-	lastEventAt: null,
-	shippedByCommitment: {}
-};
+/** A SKU×site with no events yet: whatever the fold makes of nothing, so the two never drift. */
+export const EMPTY_LEDGER: LedgerState = foldLedger([], '');
 
 /** "Today" at a site: the calendar date in its zone (DESIGN.md "Dates and time"). */
 export function siteToday(timeZone: string, now: Date = new Date()): string {

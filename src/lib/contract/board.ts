@@ -1,7 +1,7 @@
 // The board document schema (CONTRACT.md "Board documents"), shared by the board UI and the server.
 // Plain data only: the Yjs helpers that read and write it live in $lib/board.
 import type { z } from 'zod';
-import { createCommitmentSchema } from './commitments';
+import { createCommitmentSchema, type Commitment } from './commitments';
 import type { IsoDate, Risk } from './domain';
 
 export const DEFAULT_BOARD = 'main';
@@ -14,18 +14,7 @@ export const CARD_KEYS = ['customer', 'sku', 'qty', 'requestedDate', 'promisedDa
 export type CardKey = (typeof CARD_KEYS)[number];
 
 /** A commitment as the board holds it, with the notes read out of their Y.Text. Keys may be missing. */
-export type CardValues = Partial<{
-	customer: string;
-	sku: string;
-	qty: number;
-	requestedDate: IsoDate;
-	promisedDate: IsoDate | null;
-	site: string | null;
-	status: 'requested' | 'confirmed' | 'shipped' | 'cancelled';
-	owner: string | null;
-	priority: number;
-	notes: string;
-}>;
+export type CardValues = Partial<Omit<Commitment, 'id' | 'board'>>;
 
 /** Keys a complete card must have before it is stored as a relational commitment. */
 export const REQUIRED_CARD_KEYS = ['customer', 'sku', 'qty', 'requestedDate'] as const satisfies readonly CardKey[];
