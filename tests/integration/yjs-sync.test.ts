@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import type { Principal } from '../../server/auth/principal.ts';
 import { createLogger } from '../../server/logger.ts';
 import { isConnectionOrigin, UpdateRejectedError } from '../../server/realtime/yjs/board-documents.types.ts';
-import { foldUpdates } from '../../server/realtime/yjs/board-documents.writer.ts';
+import { foldUpdates } from '../../server/realtime/yjs/board-documents.saver.ts';
 import { createYjsServer, type YjsServerOptions } from '../../server/realtime/yjs/yjs.transport.ts';
 import { CLOSE_CODES } from '../../server/realtime/yjs/yjs.protocol.ts';
 import { createBoardDocumentsRepository, type BoardDocumentStore } from '../../server/repositories/board-documents.repository.ts';

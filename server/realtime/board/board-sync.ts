@@ -6,7 +6,7 @@ import type { BoardDocuments } from '../yjs/board-documents.ts';
 import { BoardComputed } from './board-computed.ts';
 import { BoardGuard } from './board-guard.ts';
 import { BoardProjection, type ProjectionOptions } from './board-projection.ts';
-import { BoardWriter } from './board-writer.ts';
+import { BoardRestWriter } from './board-rest-writer.ts';
 
 export interface BoardSyncDeps {
 	documents: BoardDocuments;
@@ -52,7 +52,7 @@ export function startBoardSync(d: BoardSyncDeps): BoardSync {
 		}),
 		d.relay?.tap(['commitment'], (row) => computed.apply(row.payload as unknown as Omit<CommitmentRiskMessage, 'seq'>)) ?? (() => {})
 	];
-	services.commitments.useBoard(new BoardWriter(documents, projection));
+	services.commitments.useBoard(new BoardRestWriter(documents, projection));
 
 	return {
 		projection,

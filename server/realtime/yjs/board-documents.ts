@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import type { Principal } from '../../auth/principal.ts';
 import { Listeners } from './board-documents.events.ts';
 import { PendingStructsGuard } from './board-documents.pending.ts';
-import { BoardDocumentWriter } from './board-documents.writer.ts';
+import { BoardUpdateSaver } from './board-documents.saver.ts';
 import {
 	defaultCanWrite,
 	MalformedMessageError,
@@ -24,7 +24,7 @@ interface Entry extends BoardDocument {
 	state: 'loading' | 'ready' | 'unloading';
 	ready: Promise<void>;
 	holders: number;
-	writer: BoardDocumentWriter | null;
+	saver: BoardUpdateSaver | null;
 	unloadTimer: NodeJS.Timeout | null;
 	pending: PendingStructsGuard;
 }
@@ -81,8 +81,8 @@ export class BoardDocuments {
 
 	stats(boardId: string): BoardStats | null {
 		const entry = this.entries.get(boardId);
-		const writer = entry?.writer;
-		return writer ? { holders: entry.holders, pendingUpdates: writer.pendingUpdates, rowsSinceSnapshot: writer.rowsSinceSnapshot, savingFails: writer.failing } : null;
+		const saver = entry?.saver;
+		return saver ? { holders: entry.holders, pendingUpdates: saver.pendingUpdates, rowsSinceSnapshot: saver.rowsSinceSnapshot, savingFails: saver.failing } : null;
 	}
 
 	/** Loads the board if needed (fully, before resolving) and keeps it loaded until released. */
@@ -174,15 +174,15 @@ export class BoardDocuments {
 	}
 
 	async flush(boardId: string): Promise<void> {
-		await this.entries.get(boardId)?.writer?.flush();
+		await this.entries.get(boardId)?.saver?.flush();
 	}
 
 	/** Saves every buffered update, retrying until `timeoutMs`; rejects naming the boards left unsaved. */
 	async flushAll(timeoutMs = 10_000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
-		const writers = [...this.entries.values()].flatMap((e) => (e.writer ? [[e.boardId, e.writer] as const] : []));
-		const results = await Promise.allSettled(writers.map(([, w]) => this.flushUntil(w, deadline)));
-		const failed = writers.filter((_, i) => results[i].status === 'rejected').map(([id]) => id);
+		const savers = [...this.entries.values()].flatMap((e) => (e.saver ? [[e.boardId, e.saver] as const] : []));
+		const results = await Promise.allSettled(savers.map(([, w]) => this.flushUntil(w, deadline)));
+		const failed = savers.filter((_, i) => results[i].status === 'rejected').map(([id]) => id);
 		if (failed.length) throw new Error(`board updates not saved: ${failed.join(', ')}`);
 	}
 
@@ -204,7 +204,7 @@ export class BoardDocuments {
 		awareness.setLocalState(null);
 		const entry: Entry = {
 			boardId, doc, awareness, state: 'loading', ready: Promise.resolve(), holders: 0,
-			writer: null, unloadTimer: null, pending: new PendingStructsGuard(boardId, doc, this.opts.pendingTimeoutMs, this.options.log)
+			saver: null, unloadTimer: null, pending: new PendingStructsGuard(boardId, doc, this.opts.pendingTimeoutMs, this.options.log)
 		};
 		this.entries.set(boardId, entry);
 		entry.ready = this.load(entry);
@@ -227,7 +227,7 @@ export class BoardDocuments {
 					}
 				}
 			}, 'load');
-			entry.writer = new BoardDocumentWriter(boardId, this.options.store, this.opts, this.options.log, stored.updates.length);
+			entry.saver = new BoardUpdateSaver(boardId, this.options.store, this.opts, this.options.log, stored.updates.length);
 		} catch (err) {
 			if (this.entries.get(boardId) === entry) this.entries.delete(boardId);
 			entry.awareness.destroy();
@@ -236,17 +236,17 @@ export class BoardDocuments {
 			throw err;
 		}
 		doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
-			entry.writer?.push(update);
+			entry.saver?.push(update);
 			this.changes.emit({ boardId, doc, update, origin, transaction }, boardId);
 		});
 		entry.state = 'ready';
 		this.loads.emit(entry, boardId);
 	}
 
-	private async flushUntil(writer: BoardDocumentWriter, deadline: number): Promise<void> {
+	private async flushUntil(saver: BoardUpdateSaver, deadline: number): Promise<void> {
 		for (let attempt = 0; ; attempt++) {
 			try {
-				return await writer.flush();
+				return await saver.flush();
 			} catch (err) {
 				const wait = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** attempt, deadline - Date.now());
 				if (wait <= 0) throw err;
@@ -268,16 +268,16 @@ export class BoardDocuments {
 
 	private async unload(entry: Entry): Promise<void> {
 		entry.unloadTimer = null;
-		if (entry.holders > 0 || entry.state !== 'ready' || !entry.writer) return;
+		if (entry.holders > 0 || entry.state !== 'ready' || !entry.saver) return;
 		entry.state = 'unloading';
 		try {
-			await entry.writer.flush();
-			if (entry.writer.rowsSinceSnapshot > 0 && entry.holders === 0) await entry.writer.compact().catch(() => {});
+			await entry.saver.flush();
+			if (entry.saver.rowsSinceSnapshot > 0 && entry.holders === 0) await entry.saver.compact().catch(() => {});
 		} catch {
-			// Not saved: stay loaded; the writer retries and the next grace period tries again.
+			// Not saved: stay loaded; the saver retries and the next grace period tries again.
 		}
 		if (this.closed || this.entries.get(entry.boardId) !== entry) return;
-		if (entry.holders > 0 || entry.writer.pendingUpdates > 0) {
+		if (entry.holders > 0 || entry.saver.pendingUpdates > 0) {
 			entry.state = 'ready';
 			if (entry.holders === 0) this.scheduleUnload(entry);
 			return;
@@ -290,7 +290,7 @@ export class BoardDocuments {
 	private dispose(entry: Entry): void {
 		this.clearUnloadTimer(entry);
 		entry.pending.stop();
-		entry.writer?.stop();
+		entry.saver?.stop();
 		entry.awareness.destroy();
 		entry.doc.destroy();
 	}

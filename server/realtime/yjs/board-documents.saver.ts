@@ -28,7 +28,7 @@ export function foldUpdates(updates: Uint8Array[]): Uint8Array {
  * `flushDelayMs`, then go to Postgres as one merged row; a failed save keeps them and retries with
  * backoff, so an outage costs latency and memory, never edits.
  */
-export class BoardDocumentWriter {
+export class BoardUpdateSaver {
 	private buffer: Uint8Array[] = [];
 	private saving = 0;
 	private timer: NodeJS.Timeout | null = null;

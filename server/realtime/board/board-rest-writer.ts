@@ -10,7 +10,7 @@ import { actorReason, type BoardProjection } from './board-projection.ts';
  * the caller's behalf; the answer waits until the projection has stored the card, so the API
  * returns the commitment as stored. The caller's service has checked the field policy already.
  */
-export class BoardWriter implements CommitmentBoard {
+export class BoardRestWriter implements CommitmentBoard {
 	constructor(
 		private readonly documents: BoardDocuments,
 		private readonly projection: BoardProjection
