@@ -2,6 +2,7 @@ import { cardToCommitment, diffRecords, isComplete, sameRecord } from '../../src
 import type { CardValues, CommitmentHistoryEntry } from '../../src/lib/contract/board.ts';
 import type { Commitment, CommitmentWithRisk } from '../../src/lib/contract/commitments.ts';
 import { canSeeSite, type Principal } from '../../src/lib/policy/access.policy.ts';
+import type { BoardClientsRepository } from '../repositories/board-clients.repository.ts';
 import type { BoardRepository, HistoryRecord } from '../repositories/board.repository.ts';
 import type { CommitmentsRepository } from '../repositories/commitments.repository.ts';
 import type { Sql } from '../db/database.ts';
@@ -22,7 +23,7 @@ const MAX_VALUE_CHARS = 500;
 export class BoardService {
 	constructor(
 		private readonly sql: Sql,
-		private readonly repos: { board: BoardRepository; commitments: CommitmentsRepository },
+		private readonly repos: { board: BoardRepository; boardClients: BoardClientsRepository; commitments: CommitmentsRepository },
 		private readonly commitments: CommitmentsService
 	) {}
 
@@ -52,9 +53,26 @@ export class BoardService {
 		return stored ? 'stored' : 'unchanged';
 	}
 
-	/** A forbidden edit was undone on the board: kept in the card's history so everyone can see it. */
-	async recordRevert(boardId: string, id: string, actor: string, field: string, attempted: unknown): Promise<void> {
-		await this.repos.board.insertHistory(this.sql, [record(id, boardId, actor, 'revert', field, null, attempted)]);
+	/** A refused board edit: kept in the history of the cards it named, so everyone can see it. */
+	async recordRefusal(boardId: string, ids: string[], actor: string, reasons: string[]): Promise<void> {
+		const existing = [...(await this.repos.commitments.getMany(ids)).values()].filter((c) => c.board === boardId);
+		if (existing.length === 0) return;
+		await this.repos.board.insertHistory(this.sql, existing.map((c) => record(c.id, boardId, actor, 'revert', null, null, reasons.join('; '))));
+	}
+
+	/** Claims a Yjs client id of a board for an owner (see BoardGate); resolves to the owner on record. */
+	claimClient(boardId: string, clientId: number, owner: string): Promise<string> {
+		return this.repos.boardClients.claim(boardId, clientId, owner);
+	}
+
+	/** Card ids among `ids` that already name a commitment of another board. */
+	foreignCards(boardId: string, ids: string[]): Promise<Map<string, string>> {
+		return this.repos.boardClients.foreignCards(boardId, ids);
+	}
+
+	/** The sites a board covers; null: every site. */
+	async scopeOf(_boardId: string): Promise<readonly string[] | null> {
+		return null;
 	}
 
 	async history(p: Principal, id: string): Promise<CommitmentHistoryEntry[]> {

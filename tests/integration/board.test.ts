@@ -1,5 +1,5 @@
 // The collaborative board through a whole node: official WebsocketProviders signed in as sales, ops
-// and admin; the projection into the commitments table; field ownership reverted for everyone;
+// and admin; the projection into the commitments table; field ownership enforced before anyone sees;
 // REST writes landing in the document; the engine's verdicts written back into `computed`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -58,40 +58,58 @@ describe('board documents through a node', () => {
 		expect(card(sales, 'p1')!.get('status')).toBe('confirmed');
 	});
 
-	it("reverts sales's change to an ops field for everyone and tells sales why", async () => {
+	it("refuses sales's change to an ops field before anyone sees it, tells sales why, and keeps the honest edits", async () => {
 		const [sales, ops] = [client('sales'), client('ops')];
 		await Promise.all([sales.synced, ops.synced]);
 		addCard(ops, 'p2', { customer: 'Beta', sku: 'P-2', qty: 5, requestedDate: D(3), promisedDate: D(4), site: 'W', status: 'confirmed' });
 		await eventually(() => row('p2'));
 		await eventually(async () => card(sales, 'p2')?.get('promisedDate') === D(4));
-		card(sales, 'p2')!.set('promisedDate', D(1));
+		const seenByOps: unknown[] = [];
+		ops.doc.on('update', () => seenByOps.push(card(ops, 'p2')?.get('promisedDate')));
 		card(sales, 'p2')!.set('qty', 6); // sales owns qty: this one stays
-		await eventually(async () => sales.denials.some((d) => /promisedDate/.test(d)));
+		await eventually(async () => card(ops, 'p2')!.get('qty') === 6);
+		card(sales, 'p2')!.set('promisedDate', '2031-01-01');
+		expect((await sales.closed).code).toBe(4409);
 		expect(sales.denials.at(-1)).toMatch(/sales may not change promisedDate; ops owns it/);
-		await eventually(async () => card(sales, 'p2')!.get('promisedDate') === D(4) && card(ops, 'p2')!.get('qty') === 6);
-		expect(card(ops, 'p2')!.get('promisedDate')).toBe(D(4));
+		await eventually(async () => (await history('p2')).some((h) => h.kind === 'revert' && h.actor === 'sales@board.local'));
 		await eventually(async () => (await row('p2'))?.qty === 6);
 		expect((await row('p2')).promisedDate).toBe(D(4));
-		await eventually(async () => (await history('p2')).some((h) => h.kind === 'revert' && h.field === 'promisedDate' && h.actor === 'sales@board.local'));
-		expect(docHash(sales.doc)).toBe(docHash(ops.doc));
+		expect(seenByOps).not.toContain('2031-01-01');
+		const stored = await node.sql<{ update: Buffer }[]>`select update from board_updates where board_id = 'main'`;
+		expect(stored.some((r) => r.update.includes('2031-01-01'))).toBe(false);
+		// Sales starts again from the server's document and goes on working.
+		const again = client('sales');
+		await again.synced;
+		expect(card(again, 'p2')!.get('promisedDate')).toBe(D(4));
+		card(again, 'p2')!.set('qty', 8);
+		await eventually(async () => card(ops, 'p2')!.get('qty') === 8);
+		await eventually(async () => docHash(again.doc) === docHash(ops.doc));
 	});
 
-	it('reverts invalid values, client writes to computed, and deletions by anyone but an admin', async () => {
-		const [sales, ops, admin] = [client('sales'), client('ops'), client('admin')];
-		await Promise.all([sales.synced, ops.synced, admin.synced]);
+	it('refuses invalid values, client writes to computed, and deleting a card, whoever tries', async () => {
+		const [sales, ops] = [client('sales'), client('ops')];
+		await Promise.all([sales.synced, ops.synced]);
 		addCard(sales, 'p3', { customer: 'Gamma', sku: 'P-3', qty: 7, requestedDate: D(5) });
 		await eventually(() => row('p3'));
+		await eventually(async () => card(ops, 'p3')?.get('customer') === 'Gamma');
 		card(sales, 'p3')!.set('qty', 'lots');
-		ops.computed.set('p3', { risk: 'ok', shortQty: 0, earliestDate: null, checkedAt: null });
-		sales.commitments.delete('p3');
-		await eventually(async () => card(sales, 'p3')?.get('qty') === 7 && card(ops, 'p3')?.get('customer') === 'Gamma');
-		await eventually(async () => (ops.computed.get('p3') as { risk?: string } | undefined)?.risk === 'unknown');
+		expect((await sales.closed).code).toBe(4409);
 		expect(sales.denials.join('\n')).toMatch(/qty/);
+		ops.computed.set('p3', { risk: 'ok', shortQty: 0, earliestDate: null, checkedAt: null });
+		expect((await ops.closed).code).toBe(4409);
 		expect(ops.denials.join('\n')).toMatch(/computed/);
-
-		admin.commitments.delete('p3');
-		await eventually(async () => (await row('p3'))?.status === 'cancelled');
-		expect(card(sales, 'p3')).toBeUndefined();
+		for (const role of ['sales', 'admin'] as const) {
+			const c = client(role);
+			await c.synced;
+			c.commitments.delete('p3');
+			expect((await c.closed).code).toBe(4409);
+			expect(c.denials.join('\n')).toMatch(/never deleted/);
+		}
+		const watcher = client('ops');
+		await watcher.synced;
+		expect(card(watcher, 'p3')?.get('qty')).toBe(7);
+		expect((watcher.computed.get('p3') as { risk?: string } | undefined)?.risk).toBe('unknown');
+		expect((await row('p3')).status).toBe('requested');
 	});
 
 	it('lands REST creates and patches in the document, answers with the stored row, and enforces the policy once', async () => {

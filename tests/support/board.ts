@@ -14,6 +14,8 @@ export interface BoardClient {
 	computed: Y.Map<unknown>;
 	/** Reasons the server sent with "permission denied" (reverted edits, read-only access). */
 	denials: string[];
+	/** Resolves when the server closes this provider for good (a 44xx close code). */
+	closed: Promise<{ code: number; reason: string }>;
 	synced: Promise<void>;
 	destroy(): void;
 }
@@ -38,9 +40,11 @@ export function boardClient(baseUrl: string, board: string, cookie: string, doc 
 		if (provider.synced) resolve();
 		provider.on('sync', (s: boolean) => s && resolve());
 	});
+	const closed = new Promise<{ code: number; reason: string }>((resolve) => provider.on('closed', (e) => resolve({ code: e.code, reason: e.reason })));
 	return {
 		doc,
 		provider,
+		closed,
 		commitments: doc.getMap('commitments'),
 		computed: doc.getMap('computed'),
 		denials,

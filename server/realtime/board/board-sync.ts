@@ -4,7 +4,7 @@ import type { Services } from '../../services/services.ts';
 import type { OutboxRelay } from '../outbox.relay.ts';
 import type { BoardDocuments } from '../yjs/board-documents.ts';
 import { BoardComputed } from './board-computed.ts';
-import { BoardGuard } from './board-guard.ts';
+import { BoardGate } from './board-gate.ts';
 import { BoardProjection, type ProjectionOptions } from './board-projection.ts';
 import { BoardRestWriter } from './board-rest-writer.ts';
 
@@ -25,7 +25,7 @@ export interface BoardSync {
 /**
  * Everything the server does to board documents besides syncing them: field ownership, the
  * projection into the commitments table, verdicts into `computed`, and REST writes into the
- * document. Start it before any board loads: the guard needs to see every board from its load on.
+ * document. Start it before any board loads: the gate needs to see every board from its load on.
  */
 export function startBoardSync(d: BoardSyncDeps): BoardSync {
 	const { documents, services, log } = d;
@@ -36,12 +36,19 @@ export function startBoardSync(d: BoardSyncDeps): BoardSync {
 			computed.apply({ id, board: boardId, risk: 'unknown', shortQty: 0, earliestDate: null, checkedAt: new Date().toISOString() });
 		}
 	}, log, d.projection);
-	const guard = new BoardGuard(documents, (note) => {
-		services.board.recordRevert(note.boardId, note.id, note.actor, note.field, note.attempted).catch((err) => log.error({ err }, 'recording a revert failed'));
-	}, log);
+	const gate = new BoardGate(documents, {
+		claimClient: (boardId, clientId, owner) => services.board.claimClient(boardId, clientId, owner),
+		foreignCards: (boardId, ids) => services.board.foreignCards(boardId, ids),
+		scopeOf: (boardId) => services.board.scopeOf(boardId),
+		onRefused: ({ boardId, actor, reasons, cards }) => {
+			log.info({ boardId, actor, reasons }, 'refused a board update');
+			services.board.recordRefusal(boardId, cards, actor, reasons).catch((err) => log.error({ err }, 'recording a refusal failed'));
+		},
+		log
+	});
 
 	const offs = [
-		guard.attach(),
+		gate.attach(),
 		projection.attach(),
 		documents.onLoad(({ boardId }) => {
 			void (async () => {

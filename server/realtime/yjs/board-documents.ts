@@ -3,12 +3,11 @@ import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Principal } from '../../auth/principal.ts';
 import { Listeners } from './board-documents.events.ts';
-import { PendingStructsGuard } from './board-documents.pending.ts';
 import { BoardUpdateSaver } from './board-documents.saver.ts';
 import {
 	defaultCanWrite,
+	isConnectionOrigin,
 	MalformedMessageError,
-	UpdateRejectedError,
 	type BoardDocument,
 	type BoardDocumentsOptions,
 	type BoardStats,
@@ -16,7 +15,9 @@ import {
 	type DocumentChange,
 	type DocumentLease,
 	type ReceiveResult,
-	type ServerOrigin
+	type ServerOrigin,
+	type StagedUpdate,
+	type UpdateGate
 } from './board-documents.types.ts';
 import { CLOSE_CODES, isNoopUpdate } from './yjs.protocol.ts';
 
@@ -26,7 +27,8 @@ interface Entry extends BoardDocument {
 	holders: number;
 	saver: BoardUpdateSaver | null;
 	unloadTimer: NodeJS.Timeout | null;
-	pending: PendingStructsGuard;
+	/** A replica kept equal to `doc`: a client's update is tried here before the live document takes it. */
+	staging: Y.Doc;
 }
 
 /** The transport-free registry of loaded board documents, with their persistence and hooks. */
@@ -36,7 +38,8 @@ export class BoardDocuments {
 	private readonly loads: Listeners<BoardDocument>;
 	private readonly changes: Listeners<DocumentChange>;
 	private readonly unloads: Listeners<string>;
-	private readonly opts: Required<Omit<BoardDocumentsOptions, 'beforeApply' | 'canWrite'>>;
+	private readonly opts: Required<Omit<BoardDocumentsOptions, 'canWrite'>>;
+	private gate: UpdateGate | null = null;
 	private closed = false;
 
 	constructor(private readonly options: BoardDocumentsOptions) {
@@ -51,8 +54,7 @@ export class BoardDocuments {
 			flushDelayMs: options.flushDelayMs ?? 100,
 			compactAfterUpdates: options.compactAfterUpdates ?? 500,
 			retryBaseMs: options.retryBaseMs ?? 200,
-			retryMaxMs: options.retryMaxMs ?? 10_000,
-			pendingTimeoutMs: options.pendingTimeoutMs ?? 10_000
+			retryMaxMs: options.retryMaxMs ?? 10_000
 		};
 	}
 
@@ -68,6 +70,17 @@ export class BoardDocuments {
 
 	onUnload(listener: (boardId: string) => void): () => void {
 		return this.unloads.add(listener);
+	}
+
+	/**
+	 * The judge of every client update (BoardGate). Without one, writers' updates apply as they
+	 * are, which only a trusted embedding (tests of the sync layer) may want.
+	 */
+	useGate(gate: UpdateGate): () => void {
+		this.gate = gate;
+		return () => {
+			if (this.gate === gate) this.gate = null;
+		};
 	}
 
 	isLoaded(boardId: string): boolean {
@@ -136,8 +149,10 @@ export class BoardDocuments {
 	}
 
 	/**
-	 * Offers a client's update: validated, checked against the write policy and beforeApply, then
-	 * applied with the connection as origin. Throws MalformedMessageError for bytes that are no update.
+	 * Offers a client's update: decoded, judged by the gate, and only then applied with the
+	 * connection as origin — so nothing refused is ever relayed or saved. A refused author is told
+	 * why and closed (its replica holds the refused change). Throws MalformedMessageError for bytes
+	 * that are no update.
 	 */
 	async receiveUpdate(document: BoardDocument, update: Uint8Array, origin: ConnectionOrigin): Promise<ReceiveResult> {
 		let decoded: ReturnType<typeof Y.decodeUpdate>;
@@ -152,25 +167,64 @@ export class BoardDocuments {
 			origin.deny('read-only: this board cannot be changed with your access');
 			return 'denied';
 		}
-		if (this.options.beforeApply) {
-			try {
-				await this.options.beforeApply({ document, update, origin });
-			} catch (err) {
-				if (!(err instanceof UpdateRejectedError)) throw err;
-				origin.deny(err.reason);
-				origin.drop(CLOSE_CODES.forbidden, err.reason);
-				return 'denied';
-			}
-		}
+		if (isNoopUpdate(document.doc, decoded)) return 'noop';
+		const gate = this.gate;
+		const prepared = gate ? await gate.prepare(document, decoded, origin) : null;
 		const entry = this.entries.get(document.boardId);
 		if (!entry || entry.doc !== document.doc) throw new Error(`board ${document.boardId} is not loaded`);
+		if (origin.closed) return 'denied';
+		// From here to the apply nothing awaits: the gate judges exactly the state the update meets.
+		const refusals = this.stage(entry, update, decoded, origin, (staged) => (gate && prepared ? gate.judge(staged, prepared) : []));
+		if (refusals.length > 0) {
+			const reason = `Refused: ${refusals.join('; ')}`;
+			origin.deny(reason);
+			origin.drop(CLOSE_CODES.refusedUpdate, reason.slice(0, 120));
+			return 'denied';
+		}
 		try {
 			Y.applyUpdate(entry.doc, update, origin);
 		} catch (cause) {
 			throw new MalformedMessageError('update does not apply', { cause });
 		}
-		entry.pending.check(origin);
 		return 'applied';
+	}
+
+	/**
+	 * Tries a client's update on the staging replica; returns why it is refused. Structs that cannot
+	 * integrate now are refused rather than kept pending: held, they would wait for someone else's
+	 * update to carry them in. A refused update leaves staging rebuilt from the live document.
+	 */
+	private stage(entry: Entry, update: Uint8Array, decoded: StagedUpdate['decoded'], origin: ConnectionOrigin, judge: (staged: StagedUpdate) => string[]): string[] {
+		let transaction: Y.Transaction | null = null;
+		const capture = (tr: Y.Transaction) => (transaction = tr);
+		entry.staging.on('afterTransaction', capture);
+		let refusals: string[];
+		try {
+			Y.applyUpdate(entry.staging, update, origin);
+			const { pendingStructs, pendingDs } = entry.staging.store;
+			refusals = pendingStructs || pendingDs
+				? ['the update depends on changes the server does not have']
+				: judge({ document: entry, staging: entry.staging, transaction, update, decoded, origin });
+		} catch (cause) {
+			this.restage(entry);
+			throw new MalformedMessageError('update does not apply', { cause });
+		} finally {
+			entry.staging.off('afterTransaction', capture);
+		}
+		if (refusals.length > 0) this.restage(entry);
+		return refusals;
+	}
+
+	private restage(entry: Entry): void {
+		entry.staging.destroy();
+		entry.staging = this.newDoc();
+		Y.applyUpdate(entry.staging, Y.encodeStateAsUpdate(entry.doc));
+	}
+
+	private newDoc(): Y.Doc {
+		const doc = new Y.Doc();
+		this.gate?.defineRoots(doc);
+		return doc;
 	}
 
 	async flush(boardId: string): Promise<void> {
@@ -198,13 +252,13 @@ export class BoardDocuments {
 	}
 
 	private startLoading(boardId: string): Entry {
-		const doc = new Y.Doc();
+		const doc = this.newDoc();
 		const awareness = new Awareness(doc);
 		// The server has no presence of its own.
 		awareness.setLocalState(null);
 		const entry: Entry = {
 			boardId, doc, awareness, state: 'loading', ready: Promise.resolve(), holders: 0,
-			saver: null, unloadTimer: null, pending: new PendingStructsGuard(boardId, doc, this.opts.pendingTimeoutMs, this.options.log)
+			saver: null, unloadTimer: null, staging: this.newDoc()
 		};
 		this.entries.set(boardId, entry);
 		entry.ready = this.load(entry);
@@ -235,8 +289,11 @@ export class BoardDocuments {
 			this.options.log.error({ err, boardId }, 'loading board failed');
 			throw err;
 		}
+		Y.applyUpdate(entry.staging, Y.encodeStateAsUpdate(doc));
 		doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
 			entry.saver?.push(update);
+			// A client's update was staged before it went live; everything else catches up here.
+			if (!isConnectionOrigin(origin)) Y.applyUpdate(entry.staging, update);
 			this.changes.emit({ boardId, doc, update, origin, transaction }, boardId);
 		});
 		entry.state = 'ready';
@@ -289,9 +346,9 @@ export class BoardDocuments {
 
 	private dispose(entry: Entry): void {
 		this.clearUnloadTimer(entry);
-		entry.pending.stop();
 		entry.saver?.stop();
 		entry.awareness.destroy();
+		entry.staging.destroy();
 		entry.doc.destroy();
 	}
 }

@@ -22,6 +22,8 @@ export interface ConnectionOrigin {
 	readonly boardId: string;
 	readonly principal: Principal;
 	readonly canWrite: boolean;
+	/** Set once the connection closed: its claims on Yjs client ids lapse. */
+	readonly closed: boolean;
 	/** Tells the author why a change was refused (y-protocols auth message; the connection stays). */
 	deny(reason: string): void;
 	/** Closes the connection with a code from CLOSE_CODES. */
@@ -52,14 +54,6 @@ export interface DocumentChange {
 	readonly transaction: Y.Transaction;
 }
 
-/** Thrown by a beforeApply hook to refuse a client's update; the author is told `reason`. */
-export class UpdateRejectedError extends Error {
-	constructor(readonly reason: string) {
-		super(reason);
-		this.name = 'UpdateRejectedError';
-	}
-}
-
 /** A client sent bytes that are not a valid message or update; its connection is closed as malformed. */
 export class MalformedMessageError extends Error {
 	constructor(message: string, options?: { cause?: unknown }) {
@@ -68,20 +62,43 @@ export class MalformedMessageError extends Error {
 	}
 }
 
-export interface BeforeApplyContext {
+type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
+/** What the asynchronous half of a gate learnt about an update (see BoardGate). */
+export interface UpdateCheck {
+	refusals: string[];
+	scope: readonly string[] | null;
+	/** Yjs client ids the update writes new structs under. */
+	clients: number[];
+}
+
+/** A client's update as tried on the staging replica, before the live document takes it. */
+export interface StagedUpdate {
 	readonly document: BoardDocument;
+	/** The replica the update was applied to: what the live document would become. */
+	readonly staging: Y.Doc;
+	/** The staging transaction (`changed` names what the update touched); null if it changed nothing. */
+	readonly transaction: Y.Transaction | null;
 	readonly update: Uint8Array;
+	readonly decoded: DecodedUpdate;
 	readonly origin: ConnectionOrigin;
 }
 
 /**
- * Runs before a writer's update is applied; throw UpdateRejectedError to refuse it. A refused update
- * cannot simply be dropped: the author's later edits build on its clock range and would never apply,
- * so the author is told why and closed with 4403 (its replica has diverged and must be reloaded).
- * Policies that can should let the update apply and revert it from onChange with a server
- * transaction instead — the revert reaches every replica, the author's included.
+ * Judges every client update before the live document takes it: `prepare` may look things up,
+ * `judge` runs synchronously on the staged result right before the update would apply and returns
+ * why it is refused (empty: accepted, and it applies at once).
  */
-export type BeforeApply = (context: BeforeApplyContext) => Promise<void> | void;
+export interface UpdateGate {
+	/**
+	 * Declares the document's root types on every document the registry makes (live and staging).
+	 * A root type first met inside an update is created untyped and swapped for its typed instance
+	 * when asked for: observers comparing types by identity would miss the first change.
+	 */
+	defineRoots(doc: Y.Doc): void;
+	prepare(document: BoardDocument, decoded: DecodedUpdate, origin: ConnectionOrigin): Promise<UpdateCheck>;
+	judge(staged: StagedUpdate, prepared: UpdateCheck): string[];
+}
 
 /** Default write policy: users with an editing role; every token is read-only. */
 export function defaultCanWrite(principal: Principal): boolean {
@@ -102,10 +119,7 @@ export interface BoardDocumentsOptions {
 	compactAfterUpdates?: number;
 	retryBaseMs?: number;
 	retryMaxMs?: number;
-	/** How long structs may wait for missing dependencies before they are dropped (default 10 s). */
-	pendingTimeoutMs?: number;
 	canWrite?: (principal: Principal) => boolean;
-	beforeApply?: BeforeApply;
 }
 
 /** Holds a board loaded until released; connections and long-running server code take one. */

@@ -6,6 +6,8 @@ import type { Principal } from '../../auth/principal.ts';
 import type { Logger } from '../../logger.ts';
 import type { BoardDocuments } from './board-documents.ts';
 import { MalformedMessageError, type BoardDocument, type ConnectionOrigin } from './board-documents.types.ts';
+import type { ConnectionBudget } from './yjs.budget.ts';
+import { encodePresence, sanitizePresence } from './yjs.presence.ts';
 import {
 	awarenessMessage,
 	CLOSE_CODES,
@@ -25,9 +27,11 @@ export interface ConnectionLimits {
 	maxQueuedBytes: number;
 	/** Unsent bytes towards a client beyond which it is closed as too slow. */
 	maxBufferedBytes: number;
+	/** Bytes and messages a connection may send per window, shared by every connection of a node. */
+	budget: ConnectionBudget;
 }
 
-// Past this backlog (only possible while an async beforeApply runs) we stop reading the socket.
+// Past this backlog (only possible while the gate looks something up) we stop reading the socket.
 const PAUSE_BACKLOG = 32;
 
 function decode<T>(what: string, fn: () => T): T {
@@ -129,6 +133,10 @@ export class YjsConnection implements ConnectionOrigin {
 			while (this.queue.length > 0 && !this.closed) {
 				const message = this.queue.shift() as Uint8Array;
 				this.queuedBytes -= message.byteLength;
+				if (!(await this.limits.budget.spend(this.id, message.byteLength))) {
+					this.drop(CLOSE_CODES.tooManyMessages, 'over the traffic budget of a board connection');
+					break;
+				}
 				await this.handle(this.document, message);
 			}
 		} catch (err) {
@@ -153,8 +161,7 @@ export class YjsConnection implements ConnectionOrigin {
 				return this.handleSync(document, decoder);
 			case MESSAGE_AWARENESS: {
 				const update = decode('truncated awareness message', () => decoding.readVarUint8Array(decoder));
-				decode('invalid awareness update', () => awarenessProtocol.applyAwarenessUpdate(document.awareness, update, this));
-				return;
+				return this.handlePresence(document, update);
 			}
 			case MESSAGE_QUERY_AWARENESS:
 				this.send(awarenessMessage(document.awareness, [...document.awareness.getStates().keys()]));
@@ -165,6 +172,13 @@ export class YjsConnection implements ConnectionOrigin {
 			default:
 				throw new MalformedMessageError(`unknown message type ${type}`);
 		}
+	}
+
+	private handlePresence(document: BoardDocument, update: Uint8Array): void {
+		const states = document.awareness.getStates();
+		const entries = decode('invalid awareness update', () => sanitizePresence(update, this.principal, this.awarenessClients, (id) => states.has(id) && !this.awarenessClients.has(id)));
+		if (entries.length === 0) return;
+		decode('invalid awareness update', () => awarenessProtocol.applyAwarenessUpdate(document.awareness, encodePresence(entries), this));
 	}
 
 	private async handleSync(document: BoardDocument, decoder: decoding.Decoder): Promise<void> {

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
+import { REFUSED_UPDATE_CLOSE } from '../../../src/lib/contract/board.ts';
 
 /** y-websocket message types (the first varuint of every frame). */
 export const MESSAGE_SYNC = 0;
@@ -24,6 +25,12 @@ export const CLOSE_CODES = {
 	malformed: 4400,
 	unauthorised: 4401,
 	forbidden: 4403,
+	/**
+	 * The server refused an update (field ownership, schema, client id, size): nothing of it was
+	 * stored or relayed, but the author's replica holds it, so the author must start from a fresh
+	 * document (the board page does that by itself).
+	 */
+	refusedUpdate: REFUSED_UPDATE_CLOSE,
 	messageTooLarge: 4413,
 	tooManyMessages: 4429,
 	internal: 4500,

@@ -7,7 +7,8 @@ import type { Sql } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 import { createBoardDocumentsRepository, type BoardDocumentStore } from '../../repositories/board-documents.repository.ts';
 import { BoardDocuments } from './board-documents.ts';
-import type { BeforeApply, ConnectionOrigin } from './board-documents.types.ts';
+import type { ConnectionOrigin } from './board-documents.types.ts';
+import { ConnectionBudget, type BudgetOptions } from './yjs.budget.ts';
 import { YjsConnection, type ConnectionLimits } from './yjs.connection.ts';
 import { awarenessMessage, CLOSE_CODES, updateMessage } from './yjs.protocol.ts';
 
@@ -24,13 +25,11 @@ export interface YjsServerOptions {
 	/** A registry shared with other server code; when given, its owner closes it. */
 	documents?: BoardDocuments;
 	canWrite?: (principal: Principal) => boolean;
-	beforeApply?: BeforeApply;
 	/** Largest accepted message (default 1 MiB); larger ones close with 4413. */
 	maxMessageBytes?: number;
 	unloadGraceMs?: number;
 	flushDelayMs?: number;
 	compactAfterUpdates?: number;
-	pendingTimeoutMs?: number;
 	retryBaseMs?: number;
 	retryMaxMs?: number;
 	/** Keepalive: a peer that misses a whole interval's pong is terminated (default 30 s). */
@@ -38,6 +37,8 @@ export interface YjsServerOptions {
 	maxQueuedMessages?: number;
 	maxQueuedBytes?: number;
 	maxBufferedBytes?: number;
+	/** What one connection may send per window before it is closed with 4429. */
+	budget?: BudgetOptions;
 }
 
 export interface YjsServer {
@@ -73,7 +74,8 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
 		maxMessageBytes,
 		maxQueuedMessages: options.maxQueuedMessages ?? 64,
 		maxQueuedBytes: options.maxQueuedBytes ?? 1024 * 1024,
-		maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024
+		maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
+		budget: new ConnectionBudget(options.budget)
 	};
 	const ownsDocuments = !options.documents;
 	const documents =
@@ -84,11 +86,9 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
 			unloadGraceMs: options.unloadGraceMs,
 			flushDelayMs: options.flushDelayMs,
 			compactAfterUpdates: options.compactAfterUpdates,
-			pendingTimeoutMs: options.pendingTimeoutMs,
 			retryBaseMs: options.retryBaseMs,
 			retryMaxMs: options.retryMaxMs,
-			canWrite: options.canWrite,
-			beforeApply: options.beforeApply
+			canWrite: options.canWrite
 		});
 	// ws closes with 1009 past maxPayload before we see the message; the slack lets us answer the
 	// common case (a bit too large) with our own, permanent 4413 while ws still caps memory.

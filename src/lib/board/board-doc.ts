@@ -1,33 +1,35 @@
 // Reading and writing the board document (CONTRACT.md "Board documents"). Used by the board UI and
 // by the server (projection, field ownership, REST writes), so both agree on the layout.
 import * as Y from 'yjs';
-import { BOARD_MAPS, CARD_KEYS, type CardKey, type CardValues, type ComputedEntry } from '../contract/board';
+import { BOARD_MAPS, CARD_KEYS, type CardValues, type ComputedEntry } from '../contract/board';
+import { NOT_TEXT } from '../policy/board-edit.policy';
 import { setTextMinimal } from './text-diff';
 
-/** What `readRaw` puts for notes that are not a Y.Text (a hand-crafted update). */
-export const NOT_TEXT = Symbol('notes is not a Y.Text');
+export { NOT_TEXT, isCardKey } from '../policy/board-edit.policy';
 
 export const commitmentsOf = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_MAPS.commitments);
 export const computedOf = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_MAPS.computed);
 
-const KNOWN = new Set<string>(CARD_KEYS);
-export const isCardKey = (key: string): key is CardKey => KNOWN.has(key);
-
-/** Every key of a card map as stored, known or not; notes read out of their Y.Text. */
-export function readRaw(card: Y.Map<unknown>): Record<string, unknown> {
-	const out: Record<string, unknown> = {};
+/** Every key of a card as stored, known or not (a Map: the keys are the client's choice). */
+export function readRaw(card: Y.Map<unknown>): Map<string, unknown> {
+	const out = new Map<string, unknown>();
 	for (const [key, value] of card.entries()) {
-		if (key === 'notes') out.notes = value instanceof Y.Text ? value.toString() : NOT_TEXT;
-		else out[key] = value instanceof Y.AbstractType ? value.toJSON() : value;
+		if (key === 'notes') out.set(key, value instanceof Y.Text ? value.toString() : NOT_TEXT);
+		else out.set(key, value instanceof Y.AbstractType ? value.toJSON() : value);
 	}
 	return out;
 }
 
 /** The known keys of a card, for display and for the relational projection. */
 export function readCard(card: Y.Map<unknown>): CardValues {
-	const raw = readRaw(card);
-	const out: Record<string, unknown> = {};
-	for (const key of CARD_KEYS) if (raw[key] !== undefined && raw[key] !== NOT_TEXT) out[key] = raw[key];
+	const out = Object.create(null) as Record<string, unknown>;
+	for (const key of CARD_KEYS) {
+		const value = card.get(key);
+		if (value === undefined) continue;
+		if (key === 'notes') {
+			if (value instanceof Y.Text) out.notes = value.toString();
+		} else if (!(value instanceof Y.AbstractType)) out[key] = value;
+	}
 	return out as CardValues;
 }
 

@@ -3,7 +3,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import * as authProtocol from 'y-protocols/auth';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import type { BoardPresence, CardValues, ComputedEntry } from '$lib/contract/board';
+import { REFUSED_UPDATE_CLOSE, type BoardPresence, type CardValues, type ComputedEntry } from '$lib/contract/board';
 import { cardOf, commitmentsOf, computedOf, putCard, readCard, readComputed, writeCardValues } from './board-doc';
 import { BoardPresenceState } from './presence.svelte';
 
@@ -13,19 +13,21 @@ export interface BoardCard extends CardValues {
 
 export type BoardConnection = 'connected' | 'connecting' | 'disconnected';
 
-/** Our own edits; remote ones (other people, the server's reverts) have other origins. */
+/** Our own edits; remote ones (other people, the server) have other origins. */
 const LOCAL = Symbol('local edit');
 
 /**
  * One board document in the browser: the stock y-websocket provider on /yjs/<board> (same origin,
  * the session cookie authenticates it), the cards and verdicts as reactive maps, and presence.
- * The server has the last word on every edit: what it reverts comes back like any remote change.
+ * The server has the last word on every edit: when it refuses one, nothing of it reached anyone
+ * else, and this replica starts again from the server's document (our refused change disappears).
  */
 export class BoardStore {
 	readonly cards = new SvelteMap<string, BoardCard>();
 	readonly verdicts = new SvelteMap<string, ComputedEntry>();
 	readonly presence: BoardPresenceState;
-	readonly doc = new Y.Doc();
+	/** Replaced by a fresh one when the server refuses one of our updates. */
+	doc = $state.raw(new Y.Doc());
 	connection = $state<BoardConnection>('connecting');
 	synced = $state(false);
 	lastUpdateAt = $state<number | null>(null);
@@ -43,7 +45,10 @@ export class BoardStore {
 	}
 
 	connect(): void {
-		if (this.provider) return;
+		if (!this.provider) this.open();
+	}
+
+	private open(): void {
 		const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;
 		// No BroadcastChannel: tabs would sync directly and skip the server's field-ownership checks.
 		const provider = new WebsocketProvider(url, this.boardId, this.doc, { disableBc: true });
@@ -57,7 +62,10 @@ export class BoardStore {
 			this.synced = this.synced || synced;
 			if (synced) this.connection = 'connected';
 		});
-		provider.on('closed', ({ reason }) => (this.closedReason = reason || 'the server closed the board'));
+		provider.on('closed', ({ code, reason }) => {
+			if (code === REFUSED_UPDATE_CLOSE) this.restart();
+			else this.closedReason = reason || 'the server closed the board';
+		});
 
 		const commitments = commitmentsOf(this.doc);
 		const onCards = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
@@ -87,6 +95,17 @@ export class BoardStore {
 		this.provider?.destroy();
 		this.provider = null;
 		this.connection = 'disconnected';
+	}
+
+	/** Our replica holds a change the server refused (it told us why): start over from the server's. */
+	private restart(): void {
+		this.destroy();
+		this.doc.destroy();
+		this.doc = new Y.Doc();
+		this.cards.clear();
+		this.verdicts.clear();
+		this.connection = 'connecting';
+		this.open();
 	}
 
 	/** Adds a card (one transaction, so it arrives whole); returns its id. */

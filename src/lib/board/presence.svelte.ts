@@ -1,19 +1,13 @@
 import type { Awareness } from 'y-protocols/awareness';
 import type { BoardPresence, CardKey } from '$lib/contract/board';
 
+export { colorFor } from './presence-color';
+
 export interface Peer extends BoardPresence {
 	clientId: number;
 }
 
-const COLORS = ['#1d4ed8', '#047857', '#b45309', '#7c3aed', '#be123c', '#0e7490', '#4d7c0f', '#c2410c'];
 const TYPING_IDLE_MS = 1500;
-
-/** A stable colour per person, so the same person looks the same on every screen. */
-export function colorFor(email: string): string {
-	let h = 0;
-	for (const ch of email) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-	return COLORS[h % COLORS.length];
-}
 
 /**
  * Who else is on the board and what they are doing (awareness): the card they have open and the

@@ -6,6 +6,12 @@ import type { IsoDate, Risk } from './domain';
 
 export const DEFAULT_BOARD = 'main';
 
+/**
+ * The WebSocket close code of a board connection whose update the server refused: nothing of it
+ * was kept, but the author's replica holds it, so the author starts again from a fresh document.
+ */
+export const REFUSED_UPDATE_CLOSE = 4409;
+
 /** Root types of a board document. */
 export const BOARD_MAPS = { commitments: 'commitments', computed: 'computed' } as const;
 

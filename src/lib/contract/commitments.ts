@@ -4,6 +4,9 @@ import { isoDate } from './inventory-event';
 
 const code = z.string().trim().min(1).max(64);
 export const boardIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -');
+/** A card id names one commitment on one board (CONTRACT.md, wave 2). */
+export const COMMITMENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+export const commitmentIdSchema = z.string().regex(COMMITMENT_ID_PATTERN, 'a letter or digit, then up to 127 letters, digits, . _ : -');
 
 const fields = {
 	customer: z.string().trim().min(1).max(200),
@@ -21,7 +24,7 @@ const fields = {
 /** `POST /api/commitments` (CONTRACT.md). */
 export const createCommitmentSchema = z
 	.object({
-		id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, '1-128 letters, digits, _ . : -').optional(),
+		id: commitmentIdSchema.optional(),
 		board: boardIdSchema.optional(),
 		customer: fields.customer,
 		sku: fields.sku,
