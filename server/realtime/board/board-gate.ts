@@ -135,6 +135,8 @@ export class BoardGate implements UpdateGate {
 		const out: string[] = [];
 		for (const id of touches.cards.keys()) {
 			cards.push(id);
+			const replaced = replacedPart(document.doc, staging, id);
+			if (replaced) out.push(`${id}: ${replaced}`);
 			for (const r of cardEditRefusals(id, recordOf(document.doc, id), recordOf(staging, id), { role, scope })) out.push(`${id}: ${r.message}`);
 		}
 		if (out.length) return out;
@@ -151,6 +153,26 @@ export class BoardGate implements UpdateGate {
 		// The server writes under its document's client id; nobody else may.
 		this.deps.claimClient(boardId, doc.clientID, SERVER_OWNER).catch((err) => this.deps.log.error({ err, boardId }, 'claiming the server client id failed'));
 	}
+}
+
+/**
+ * A card, or its notes, swapped for a new instance: equal-looking values, but everything written
+ * concurrently into the old one would be lost, so both are edited in place only.
+ */
+function replacedPart(live: Y.Doc, staged: Y.Doc, id: string): string | null {
+	const before = commitmentsOf(live).get(id);
+	const after = commitmentsOf(staged).get(id);
+	if (!(before instanceof Y.Map) || !(after instanceof Y.Map)) return null;
+	if (!sameItem(before, after)) return 'a card is never replaced; change its fields instead';
+	const notes = before.get('notes');
+	if (notes instanceof Y.Text && !sameItem(notes, after.get('notes'))) return 'notes are edited in place, never replaced';
+	return null;
+}
+
+function sameItem(a: { _item: Y.Item | null }, b: unknown): boolean {
+	const x = a._item?.id;
+	const y = b instanceof Y.AbstractType ? b._item?.id : undefined;
+	return !!x && !!y && x.client === y.client && x.clock === y.clock;
 }
 
 function recordOf(doc: Y.Doc, id: string): CardRecord | null {
