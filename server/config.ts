@@ -36,7 +36,9 @@ const envSchema = z.object({
 	OUTBOX_RETENTION_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(168),
 	OUTBOX_PRUNE_EVERY_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
 	/** Socket.IO `heartbeat` interval: wall screens call themselves stale after two missed beats. */
-	HEARTBEAT_MS: z.coerce.number().int().min(200).max(300_000).default(10_000)
+	HEARTBEAT_MS: z.coerce.number().int().min(200).max(300_000).default(10_000),
+	/** Largest encoded board document a client edit may produce; past it edits are refused. */
+	BOARD_MAX_BYTES: z.coerce.number().int().min(16 * 1024).max(512 * 1024 * 1024).default(8 * 1024 * 1024)
 });
 
 export interface Config {
@@ -57,6 +59,7 @@ export interface Config {
 	outboxRetentionHours: number;
 	outboxPruneEveryMs: number;
 	heartbeatMs: number;
+	boardMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		workers: e.WORKERS === '1',
 		outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,
 		outboxPruneEveryMs: e.OUTBOX_PRUNE_EVERY_MS,
-		heartbeatMs: e.HEARTBEAT_MS
+		heartbeatMs: e.HEARTBEAT_MS,
+		boardMaxBytes: e.BOARD_MAX_BYTES
 	};
 }

@@ -130,7 +130,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			canWrite: (p) => can(p, 'board:write')
 		});
 		// Field ownership, projection into commitments, verdicts into `computed`, REST writes into boards.
-		board = startBoardSync({ documents: yjs.documents, services, relay: sockets.relay, log: log.child({ component: 'board' }) });
+		board = startBoardSync({ documents: yjs.documents, services, relay: sockets.relay, log: log.child({ component: 'board' }), maxDocumentBytes: config.boardMaxBytes });
 		stopYjsRevalidation = revalidateYjs(yjs, (ps) => services.auth.revoked(ps), log.child({ component: 'yjs' }));
 		http.on('upgrade', (req, socket, head) => {
 			if (isYjsUpgrade(req)) yjs!.handleUpgrade(req, socket, head);

@@ -57,7 +57,7 @@ export class BoardService {
 	async recordRefusal(boardId: string, ids: string[], actor: string, reasons: string[]): Promise<void> {
 		const existing = [...(await this.repos.commitments.getMany(ids)).values()].filter((c) => c.board === boardId);
 		if (existing.length === 0) return;
-		await this.repos.board.insertHistory(this.sql, existing.map((c) => record(c.id, boardId, actor, 'revert', null, null, reasons.join('; '))));
+		await this.repos.board.insertHistory(this.sql, existing.map((c) => record(c.id, boardId, actor, 'refused', null, null, reasons.join('; '))));
 	}
 
 	/** Claims a Yjs client id of a board for an owner (see BoardGate); resolves to the owner on record. */

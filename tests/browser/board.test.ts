@@ -100,7 +100,14 @@ describe('the commitment board, sales and ops together', () => {
 		await expect.poll(async () => (await node.db.sql`select notes from commitments where id = ${cardId}`)[0]?.notes).toBe(text);
 	});
 
-	it("reverts sales's crafted change of the promised date on both pages, with a visible message", async () => {
+	it("refuses sales's crafted change of the promised date before ops sees it, with a visible message, and sales's page starts over", async () => {
+		const seenByOps = await ops.evaluate((id) => {
+			const w = window as unknown as { __pbBoard: { doc: import('yjs').Doc }; __pbSeen: unknown[] };
+			w.__pbSeen = [];
+			w.__pbBoard.doc.on('update', () => w.__pbSeen.push((w.__pbBoard.doc.getMap('commitments').get(id) as import('yjs').Map<unknown>).get('promisedDate')));
+			return w.__pbSeen.length;
+		}, cardId);
+		expect(seenByOps).toBe(0);
 		await sales.evaluate((id) => {
 			const doc = (window as unknown as { __pbBoard: { doc: import('yjs').Doc } }).__pbBoard.doc;
 			(doc.getMap('commitments').get(id) as import('yjs').Map<unknown>).set('promisedDate', '2031-01-01');
@@ -112,7 +119,9 @@ describe('the commitment board, sales and ops together', () => {
 		expect(await sales.getByTestId('card-editor').getByLabel('Promised date').textContent()).toContain(D(4));
 		const [row] = await node.db.sql`select promised_date from commitments where id = ${cardId}`;
 		expect(row.promisedDate).toBe(D(4));
-		await expect.poll(() => sales.getByTestId('card-history').textContent(), { timeout: 5000 }).toMatch(/tried to change promised date to "?2031-01-01"? — reverted/);
+		await expect.poll(() => sales.getByTestId('card-history').textContent(), { timeout: 5000 }).toMatch(/edit refused: .*sales may not change promisedDate/);
+		expect(await ops.evaluate(() => (window as unknown as { __pbSeen: unknown[] }).__pbSeen)).not.toContain('2031-01-01');
+		await sales.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 10_000 });
 	});
 
 	it('turns the card red with the short quantity and earliest date when an event makes it short, without reload', async () => {

@@ -71,7 +71,7 @@ describe('board documents through a node', () => {
 		card(sales, 'p2')!.set('promisedDate', '2031-01-01');
 		expect((await sales.closed).code).toBe(4409);
 		expect(sales.denials.at(-1)).toMatch(/sales may not change promisedDate; ops owns it/);
-		await eventually(async () => (await history('p2')).some((h) => h.kind === 'revert' && h.actor === 'sales@board.local'));
+		await eventually(async () => (await history('p2')).some((h) => h.kind === 'refused' && h.actor === 'sales@board.local'));
 		await eventually(async () => (await row('p2'))?.qty === 6);
 		expect((await row('p2')).promisedDate).toBe(D(4));
 		expect(seenByOps).not.toContain('2031-01-01');

@@ -8,3 +8,7 @@ create table board_clients (
 	claimed_at timestamptz not null default now(),
 	primary key (board_id, client_id)
 );
+
+-- Refused board edits are recorded (kind 'refused'); 'revert' stays for rows of the revert era.
+alter table commitment_history drop constraint commitment_history_kind_check;
+alter table commitment_history add constraint commitment_history_kind_check check (kind in ('create', 'change', 'revert', 'refused'));

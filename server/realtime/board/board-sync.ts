@@ -15,6 +15,8 @@ export interface BoardSyncDeps {
 	relay: Pick<OutboxRelay, 'tap'> | null;
 	log: Logger;
 	projection?: ProjectionOptions;
+	/** Largest board document a client edit may produce (BOARD_MAX_BYTES). */
+	maxDocumentBytes?: number;
 }
 
 export interface BoardSync {
@@ -44,7 +46,8 @@ export function startBoardSync(d: BoardSyncDeps): BoardSync {
 			log.info({ boardId, actor, reasons }, 'refused a board update');
 			services.board.recordRefusal(boardId, cards, actor, reasons).catch((err) => log.error({ err }, 'recording a refusal failed'));
 		},
-		log
+		log,
+		maxDocumentBytes: d.maxDocumentBytes
 	});
 
 	const offs = [

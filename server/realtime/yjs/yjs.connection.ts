@@ -124,6 +124,8 @@ export class YjsConnection implements ConnectionOrigin {
 		this.queuedBytes = 0;
 		this.log.info({ code, reason }, 'closing yjs connection');
 		this.ws.close(code, reason);
+		// A socket paused for backlog would never read the peer's closing frame: the handshake would hang.
+		if (this.ws.isPaused) this.ws.resume();
 	}
 
 	private async drain(): Promise<void> {

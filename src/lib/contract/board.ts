@@ -59,8 +59,11 @@ export interface BoardPresence {
 export interface CommitmentHistoryEntry {
 	at: string;
 	actor: string;
-	/** `create`: first stored; `change`: a field changed; `revert`: a forbidden change was undone. */
-	kind: 'create' | 'change' | 'revert';
+	/**
+	 * `create`: first stored; `change`: a field changed; `refused`: the server refused an edit (the
+	 * reasons in newValue); `revert`: a forbidden change undone after the fact (before refusals).
+	 */
+	kind: 'create' | 'change' | 'refused' | 'revert';
 	field: string | null;
 	oldValue: string | null;
 	newValue: string | null;
