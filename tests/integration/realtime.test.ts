@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { putCard } from '../../src/lib/board/board-doc.ts';
 import type { ClientToServerEvents, PositionMessage, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
 import { eventually, postEvents, startTestNode, type TestNode } from '../support/node.ts';
 
@@ -97,7 +98,7 @@ describe('Yjs endpoint', () => {
 		const pb = new WebsocketProvider(node.url.replace('http', 'ws') + '/yjs', 'main', b, opts);
 		try {
 			await eventually(async () => pa.synced && pb.synced);
-			a.getMap('commitments').set('c-1', new Y.Map([['customer', 'Acme']]));
+			a.transact(() => putCard(a, 'c-1', { customer: 'Acme', sku: 'RT-1', qty: 1, requestedDate: '2027-01-10' }));
 			await eventually(async () => (b.getMap('commitments').get('c-1') as Y.Map<string> | undefined)?.get('customer') === 'Acme');
 		} finally {
 			pa.destroy();
