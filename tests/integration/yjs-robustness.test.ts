@@ -195,6 +195,35 @@ describe('yjs sync server against hostile or broken input', () => {
 		expect(fresh.map.toJSON()).toEqual(expected);
 	});
 
+	it('holds a bounded amount unsaved: past it edits are turned away with 1013, resent on reconnect, and none is lost', async () => {
+		const { url, yjs } = await startServer({ maxUnsavedBytes: 2048 });
+		await services.sql.unsafe(`
+			create or replace function fail_board_updates() returns trigger language plpgsql as
+			$$ begin raise exception 'injected outage'; end $$;
+			create trigger fail_board_updates before insert on board_updates
+			for each row execute function fail_board_updates();`);
+		const a = connect(url, 'bounded');
+		const closes: number[] = [];
+		a.provider.on('connection-close', (e) => e && closes.push(e.code));
+		try {
+			await a.synced;
+			a.map.set('first', 'x');
+			await waitFor(() => yjs.documents.stats('bounded')?.savingFails === true, 'a failed save');
+			for (let i = 0; i < 20; i++) a.map.set(`big${i}`, 'y'.repeat(300));
+			await waitFor(() => closes.includes(CLOSE_CODES.tryAgainLater), 'turned away past the bound');
+		} finally {
+			await services.sql`drop trigger if exists fail_board_updates on board_updates`;
+		}
+		// The turned-away edits come back when the provider reconnects, then are saved with the rest.
+		const size = async () => (await yjs.documents.getDocument('bounded')).getMap('commitments').size;
+		await waitFor(async () => (await size()) === 21 && yjs.documents.stats('bounded')?.pendingUpdates === 0, 'resent and saved', 15_000);
+		const second = await startServer();
+		const fresh = connect(second.url, 'bounded');
+		await fresh.synced;
+		await waitFor(() => fresh.map.size === 21, 'every edit stored', 10_000);
+		expect(fresh.map.toJSON()).toEqual(a.map.toJSON());
+	});
+
 	it('compacts a busy board in the background without losing edits', async () => {
 		const { url, yjs } = await startServer({ compactAfterUpdates: 5, flushDelayMs: 5 });
 		const a = connect(url, 'busy');

@@ -31,6 +31,10 @@ export function foldUpdates(updates: Uint8Array[]): Uint8Array {
 export class BoardUpdateSaver {
 	private buffer: Uint8Array[] = [];
 	private saving = 0;
+	/** Bytes of updates not durably saved yet (buffered or being saved). */
+	unsavedBytes = 0;
+	/** Since when saving has been failing, or null. */
+	failingSince: Date | null = null;
 	private timer: NodeJS.Timeout | null = null;
 	private failures = 0;
 	private stopped = false;
@@ -44,7 +48,9 @@ export class BoardUpdateSaver {
 		private readonly options: WriterOptions,
 		private readonly log: Logger,
 		/** Update rows stored after the snapshot; drives compaction. */
-		public rowsSinceSnapshot: number
+		public rowsSinceSnapshot: number,
+		/** Told when saving starts failing and when it recovers (clients show "not saved — retrying"). */
+		private readonly onFailingChange: (failing: boolean) => void = () => {}
 	) {}
 
 	/** Updates not durably saved yet, including a batch being saved right now. */
@@ -58,6 +64,7 @@ export class BoardUpdateSaver {
 
 	push(update: Uint8Array): void {
 		this.buffer.push(update);
+		this.unsavedBytes += update.byteLength;
 		// While failing, the backoff timer is already set; a new update must not hammer the database.
 		if (!this.timer && !this.stopped) this.schedule(this.options.flushDelayMs);
 	}
@@ -76,14 +83,24 @@ export class BoardUpdateSaver {
 				this.saving = 0;
 				this.buffer = batch.concat(this.buffer);
 				this.failures++;
+				if (this.failures === 1) {
+					this.failingSince = new Date();
+					this.onFailingChange(true);
+				}
 				const delay = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (this.failures - 1));
 				this.log.error({ err, boardId: this.boardId, updates: this.buffer.length, retryInMs: delay }, 'saving board updates failed');
 				if (!this.stopped) this.schedule(delay);
 				throw err;
 			}
 			this.saving = 0;
-			if (this.failures > 0) this.log.info({ boardId: this.boardId, failures: this.failures }, 'saving board updates recovered');
+			this.unsavedBytes -= batch.reduce((n, u) => n + u.byteLength, 0);
+			const recovered = this.failures > 0;
 			this.failures = 0;
+			if (recovered) {
+				this.log.info({ boardId: this.boardId }, 'saving board updates recovered');
+				this.failingSince = null;
+				this.onFailingChange(false);
+			}
 			this.rowsSinceSnapshot++;
 			if (this.buffer.length > 0 && !this.stopped) this.schedule(this.options.flushDelayMs);
 		});

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { BoardServerState } from '../../../src/lib/contract/board.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { Listeners } from './board-documents.events.ts';
 import { BoardUpdateSaver } from './board-documents.saver.ts';
@@ -17,6 +18,7 @@ import {
 	type ReceiveResult,
 	type ServerOrigin,
 	type StagedUpdate,
+	type UpdateCheck,
 	type UpdateGate
 } from './board-documents.types.ts';
 import { CLOSE_CODES, isNoopUpdate } from './yjs.protocol.ts';
@@ -54,7 +56,8 @@ export class BoardDocuments {
 			flushDelayMs: options.flushDelayMs ?? 100,
 			compactAfterUpdates: options.compactAfterUpdates ?? 500,
 			retryBaseMs: options.retryBaseMs ?? 200,
-			retryMaxMs: options.retryMaxMs ?? 10_000
+			retryMaxMs: options.retryMaxMs ?? 10_000,
+			maxUnsavedBytes: options.maxUnsavedBytes ?? 4 * 1024 * 1024
 		};
 	}
 
@@ -168,8 +171,22 @@ export class BoardDocuments {
 			return 'denied';
 		}
 		if (isNoopUpdate(document.doc, decoded)) return 'noop';
+		const saver = this.entries.get(document.boardId)?.saver;
+		if (saver?.failing && saver.unsavedBytes + update.byteLength > this.opts.maxUnsavedBytes) {
+			// Memory stays bounded; nothing is lost: the client still holds the edit and resends it.
+			origin.drop(CLOSE_CODES.tryAgainLater, 'saving is paused; your edits are kept and resent on reconnect');
+			return 'denied';
+		}
 		const gate = this.gate;
-		const prepared = gate ? await gate.prepare(document, decoded, origin) : null;
+		let prepared: UpdateCheck | null = null;
+		try {
+			prepared = gate ? await gate.prepare(document, decoded, origin) : null;
+		} catch (err) {
+			// The gate could not look something up (database away): not a verdict on the edit.
+			this.options.log.warn({ err, boardId: document.boardId }, 'could not check a board update; the client resends it');
+			origin.drop(CLOSE_CODES.tryAgainLater, 'cannot check this edit now; it is kept and resent on reconnect');
+			return 'denied';
+		}
 		const entry = this.entries.get(document.boardId);
 		if (!entry || entry.doc !== document.doc) throw new Error(`board ${document.boardId} is not loaded`);
 		if (origin.closed) return 'denied';
@@ -281,7 +298,9 @@ export class BoardDocuments {
 					}
 				}
 			}, 'load');
-			entry.saver = new BoardUpdateSaver(boardId, this.options.store, this.opts, this.options.log, stored.updates.length);
+			entry.saver = new BoardUpdateSaver(boardId, this.options.store, this.opts, this.options.log, stored.updates.length, (failing) =>
+				entry.awareness.setLocalState(failing ? ({ server: { saving: 'retrying', since: new Date().toISOString() } } satisfies BoardServerState) : null)
+			);
 		} catch (err) {
 			if (this.entries.get(boardId) === entry) this.entries.delete(boardId);
 			entry.awareness.destroy();

@@ -120,6 +120,11 @@ export interface BoardDocumentsOptions {
 	retryBaseMs?: number;
 	retryMaxMs?: number;
 	canWrite?: (principal: Principal) => boolean;
+	/**
+	 * Unsaved bytes a board may hold while saving fails (default 4 MiB); past it client updates are
+	 * turned away with 1013 — the client keeps them and resends them when it reconnects.
+	 */
+	maxUnsavedBytes?: number;
 }
 
 /** Holds a board loaded until released; connections and long-running server code take one. */

@@ -178,7 +178,7 @@ export class YjsConnection implements ConnectionOrigin {
 
 	private handlePresence(document: BoardDocument, update: Uint8Array): void {
 		const states = document.awareness.getStates();
-		const entries = decode('invalid awareness update', () => sanitizePresence(update, this.principal, this.awarenessClients, (id) => states.has(id) && !this.awarenessClients.has(id)));
+		const entries = decode('invalid awareness update', () => sanitizePresence(update, this.principal, this.awarenessClients, (id) => id === document.awareness.clientID || (states.has(id) && !this.awarenessClients.has(id))));
 		if (entries.length === 0) return;
 		decode('invalid awareness update', () => awarenessProtocol.applyAwarenessUpdate(document.awareness, encodePresence(entries), this));
 	}

@@ -32,6 +32,7 @@ export interface YjsServerOptions {
 	compactAfterUpdates?: number;
 	retryBaseMs?: number;
 	retryMaxMs?: number;
+	maxUnsavedBytes?: number;
 	/** Keepalive: a peer that misses a whole interval's pong is terminated (default 30 s). */
 	pingIntervalMs?: number;
 	maxQueuedMessages?: number;
@@ -88,6 +89,7 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
 			compactAfterUpdates: options.compactAfterUpdates,
 			retryBaseMs: options.retryBaseMs,
 			retryMaxMs: options.retryMaxMs,
+			maxUnsavedBytes: options.maxUnsavedBytes,
 			canWrite: options.canWrite
 		});
 	// ws closes with 1009 past maxPayload before we see the message; the slack lets us answer the

@@ -3,7 +3,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import * as authProtocol from 'y-protocols/auth';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { REFUSED_UPDATE_CLOSE, type BoardPresence, type CardValues, type ComputedEntry } from '$lib/contract/board';
+import { isBoardServerState, REFUSED_UPDATE_CLOSE, type BoardPresence, type CardValues, type ComputedEntry } from '$lib/contract/board';
 import { cardOf, commitmentsOf, computedOf, putCard, readCard, readComputed, writeCardValues } from './board-doc';
 import { BoardPresenceState } from './presence.svelte';
 
@@ -31,6 +31,8 @@ export class BoardStore {
 	connection = $state<BoardConnection>('connecting');
 	synced = $state(false);
 	lastUpdateAt = $state<number | null>(null);
+	/** Since when the server has failed to save this board's edits (it keeps retrying), or null. */
+	unsavedSince = $state<string | null>(null);
 	/** Why the server closed us for good (4xx close code), if it did. */
 	closedReason = $state<string | null>(null);
 	private provider: WebsocketProvider | null = null;
@@ -81,11 +83,16 @@ export class BoardStore {
 		const computed = computedOf(this.doc);
 		const onVerdicts = (e: Y.YMapEvent<unknown>) => e.keysChanged.forEach((id) => this.refreshVerdict(id));
 		const onUpdate = () => (this.lastUpdateAt = Date.now());
+		const onAwareness = () => {
+			const server = [...provider.awareness.getStates().values()].find(isBoardServerState);
+			this.unsavedSince = server ? server.server.since : null;
+		};
+		provider.awareness.on('change', onAwareness);
 		commitments.observeDeep(onCards);
 		computed.observe(onVerdicts);
 		this.doc.on('update', onUpdate);
 		const detachPresence = this.presence.attach(provider.awareness);
-		this.cleanups.push(() => commitments.unobserveDeep(onCards), () => computed.unobserve(onVerdicts), () => this.doc.off('update', onUpdate), detachPresence);
+		this.cleanups.push(() => provider.awareness.off('change', onAwareness), () => commitments.unobserveDeep(onCards), () => computed.unobserve(onVerdicts), () => this.doc.off('update', onUpdate), detachPresence);
 		this.exposeForTests();
 	}
 

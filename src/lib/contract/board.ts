@@ -55,6 +55,19 @@ export interface BoardPresence {
 	focus: { card: string | null; field: CardKey | null; typing: boolean } | null;
 }
 
+/**
+ * What the server publishes about a board through awareness (under its own client id), so every
+ * client, a stock provider included, learns that edits are not being saved.
+ */
+export interface BoardServerState {
+	server: { saving: 'retrying'; since: string };
+}
+
+export function isBoardServerState(state: unknown): state is BoardServerState {
+	const server = (state as Partial<BoardServerState> | null)?.server;
+	return typeof server === 'object' && server !== null && server.saving === 'retrying';
+}
+
 /** One row of a card's history (`GET /api/commitments/:id/history`, an extension of the contract). */
 export interface CommitmentHistoryEntry {
 	at: string;
