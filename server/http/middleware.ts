@@ -41,6 +41,28 @@ export function authenticate(services: Services): RequestHandler {
 	};
 }
 
+/**
+ * A display token shows one wall (DESIGN "The board's trust model"): it reads its wall's page and
+ * snapshot and the alerts of its board's sites (the service filters them); every other route,
+ * including any added later, answers 403. Its board's document and live feed are the Yjs and
+ * Socket.IO endpoints' business.
+ */
+export function confineDisplayTokens(): RequestHandler {
+	return (req, _res, next) => {
+		const p = req.principal;
+		if (p?.kind !== 'token' || p.scope !== 'display') return next();
+		const reads = req.method === 'GET' || req.method === 'HEAD';
+		if (reads && displayMayRead(p.board, req.path)) return next();
+		next(new ForbiddenError(`a display token shows the wall of board ${p.board ?? '(none)'} and nothing else`));
+	};
+}
+
+function displayMayRead(board: string | null, path: string): boolean {
+	if (path === '/api/alerts') return true;
+	if (board === null) return false;
+	return path === `/api/wall/${board}` || path === `/wall/${board}` || path === `/wall/${board}/` || path === `/wall/${board}/__data.json`;
+}
+
 export function requireAction(action: Action): RequestHandler {
 	return (req, _res, next) => {
 		if (!req.principal) return next(new UnauthorizedError());

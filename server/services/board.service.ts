@@ -5,6 +5,7 @@ import { canSeeSite, type Principal } from '../../src/lib/policy/access.policy.t
 import type { BoardRepository, HistoryRecord } from '../repositories/board.repository.ts';
 import type { CommitmentsRepository } from '../repositories/commitments.repository.ts';
 import type { Sql } from '../db/database.ts';
+import type { BoardsService } from './boards.service.ts';
 import type { CommitmentsService } from './commitments.service.ts';
 import { NotFoundError } from './errors.ts';
 
@@ -23,7 +24,8 @@ export class BoardService {
 	constructor(
 		private readonly sql: Sql,
 		private readonly repos: { board: BoardRepository; commitments: CommitmentsRepository },
-		private readonly commitments: CommitmentsService
+		private readonly commitments: CommitmentsService,
+		private readonly boards: Pick<BoardsService, 'open'>
 	) {}
 
 	boardRows(boardId: string): Promise<CommitmentWithRisk[]> {
@@ -60,6 +62,8 @@ export class BoardService {
 	async history(p: Principal, id: string): Promise<CommitmentHistoryEntry[]> {
 		const row = await this.repos.commitments.get(this.sql, id);
 		if (row?.site && !canSeeSite(p, row.site)) throw new NotFoundError(`no commitment ${id}`);
+		// A card's history is part of its board: whoever may not open the board may not read it.
+		if (row) await this.boards.open(p, row.board);
 		return this.repos.board.history(id);
 	}
 }

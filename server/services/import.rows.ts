@@ -2,7 +2,7 @@
 // into typed values or names every bad field. Pure, so the whole file is checked before any write.
 import { z } from 'zod';
 import { timeZoneSchema } from '../../src/lib/contract/admin.ts';
-import { boardIdSchema } from '../../src/lib/contract/commitments.ts';
+import { boardIdSchema, commitmentIdSchema } from '../../src/lib/contract/commitments.ts';
 import { COMMITMENT_STATUSES, LIFECYCLE_STAGES } from '../../src/lib/contract/domain.ts';
 import { IMPORT_COLUMNS, type ImportKind } from '../../src/lib/contract/import.ts';
 import { isoDate } from '../../src/lib/contract/inventory-event.ts';
@@ -61,7 +61,7 @@ const rows = {
 		at: opt(instant).transform((v) => v ?? null)
 	}),
 	commitments: z.object({
-		id: opt(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, '1-128 letters, digits, _ . : -')).transform((v) => v ?? null),
+		id: opt(commitmentIdSchema).transform((v) => v ?? null),
 		board: opt(boardIdSchema).transform((v) => v ?? 'main'),
 		customer: req(text(200)),
 		sku: req(code),
