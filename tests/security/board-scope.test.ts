@@ -28,13 +28,9 @@ async function call<T = unknown>(method: string, path: string, auth: { cookie?: 
 	if (body !== undefined) headers['content-type'] = 'application/json';
 	const res = await fetch(`${node.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
 	const text = await res.text();
-	let parsed: unknown = null;
-	try {
-		parsed = text ? JSON.parse(text) : null;
-	} catch {
-		parsed = text;
-	}
-	return { status: res.status, body: parsed as T, text };
+	// Pages answer HTML; only JSON answers have a body to look into.
+	const json = (res.headers.get('content-type') ?? '').includes('application/json');
+	return { status: res.status, body: (json && text ? JSON.parse(text) : text) as T, text };
 }
 
 const card = (over: Record<string, unknown>) => ({ customer: 'Acme', sku: 'K', qty: 5, requestedDate: D(5), ...over });
