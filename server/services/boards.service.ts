@@ -33,7 +33,7 @@ const DEFAULT_TTL_MS = 5_000;
 /**
  * Boards and their site scope: who may open which board, the scope the board guard and the REST
  * writes check a card's site against, and the admin API. A board nobody created yet is created
- * with scope all when someone who follows every site and may create boards (admin, ops) opens or
+ * with scope all when someone who edits boards and follows every site (admin, ops, sales) opens or
  * writes it; for anyone else it does not exist (404, Yjs 4403).
  */
 export class BoardsService {

@@ -91,7 +91,8 @@ const yjsCases: YjsCase[] = [
 	['ops of A, B on ab (A, B)', () => ({ cookie: cookie.opsAB }), 'ab', 'open'],
 	['sales of A on ab (A, B)', () => ({ cookie: cookie.salesA }), 'ab', CLOSE_CODES.forbidden],
 	['sales of every site on main', () => ({ cookie: cookie.sales }), 'main', 'open'],
-	['sales opens a board nobody made', () => ({ cookie: cookie.sales }), 'nobody-made', CLOSE_CODES.forbidden],
+	['sales of A opens a board nobody made', () => ({ cookie: cookie.salesA }), 'nobody-made', CLOSE_CODES.forbidden],
+	['a display token opens a board nobody made', () => ({ token: display.main }), 'nobody-made', CLOSE_CODES.forbidden],
 	['display token of north on north', () => ({ token: display.north }), 'north', 'open'],
 	['display token of north on main', () => ({ token: display.north }), 'main', CLOSE_CODES.forbidden],
 	['display token of main on north', () => ({ token: display.main }), 'north', CLOSE_CODES.forbidden]
@@ -108,13 +109,16 @@ describe('Yjs: who opens which board', () => {
 		p.ws.close();
 	});
 
-	it('creates a board on first open only for someone of every site who may create boards', async () => {
+	it('creates a board on first open only for someone of every site who edits boards', async () => {
 		expect(await node.db.sql`select 1 from boards where id = 'nobody-made'`).toHaveLength(0);
-		const p = yjsPeer(node.url, 'fresh', { cookie: cookie.ops });
+		const viewer = await limitedUser(node, 'viewer@scope.test', 'viewer', null);
+		expect(await outcome(yjsPeer(node.url, 'nobody-made', { cookie: viewer }))).toBe(CLOSE_CODES.forbidden);
+		expect(await node.db.sql`select 1 from boards where id = 'nobody-made'`).toHaveLength(0);
+		const p = yjsPeer(node.url, 'fresh', { cookie: cookie.sales });
 		expect(await outcome(p)).toBe('open');
 		p.ws.close();
 		expect(await node.db.sql`select sites from boards where id = 'fresh'`).toEqual([{ sites: null }]);
-		expect(await node.db.sql`select actor from audit_log where action = 'board.created' and detail->>'id' = 'fresh'`).toEqual([{ actor: 'ops@scope.test' }]);
+		expect(await node.db.sql`select actor from audit_log where action = 'board.created' and detail->>'id' = 'fresh'`).toEqual([{ actor: 'sales@scope.test' }]);
 	});
 
 	it("lets a display token read its board's document but write nothing", async () => {

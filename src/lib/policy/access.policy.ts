@@ -30,7 +30,10 @@ export type Action =
 	| 'live:read'
 	/** Shift handoff notes through the API (walls get them inside their snapshot). */
 	| 'handoff:read'
-	/** Open a board nobody created yet, which creates it with scope all (needs every site too). */
+	/**
+	 * Open a board nobody created yet, which creates it with scope all (needs every site too): whoever
+	 * edits boards may start one, as before boards had scopes; only admins re-scope them.
+	 */
 	| 'boards:create'
 	/** Write the shift handoff note of a site. */
 	| 'handoff:write'
@@ -60,7 +63,7 @@ const SHARED_KNOWLEDGE: readonly Action[] = ['signals:write', 'lifecycle:write',
 const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
 	admin: [...READER, 'events:ingest', 'alerts:ack', 'commitments:write', 'board:write', 'boards:create', 'handoff:write', ...SHARED_KNOWLEDGE, ...ADMIN_ONLY],
 	ops: [...READER, 'events:ingest', 'alerts:ack', 'commitments:write', 'board:write', 'boards:create', 'handoff:write', ...SHARED_KNOWLEDGE],
-	sales: [...READER, 'commitments:write', 'board:write', ...SHARED_KNOWLEDGE],
+	sales: [...READER, 'commitments:write', 'board:write', 'boards:create', ...SHARED_KNOWLEDGE],
 	viewer: [...READER]
 };
 

@@ -91,11 +91,12 @@ describe('boardRefusal', () => {
 });
 
 describe('mayCreateBoard', () => {
-	it('lets only admins and ops who follow every site create a board by opening it', () => {
+	it('lets only people who edit boards and follow every site create a board by opening it', () => {
 		expect(mayCreateBoard(user('admin'))).toBe(true);
 		expect(mayCreateBoard(user('ops'))).toBe(true);
+		expect(mayCreateBoard(user('sales'))).toBe(true);
 		expect(mayCreateBoard(user('ops', ['A']))).toBe(false);
-		expect(mayCreateBoard(user('sales'))).toBe(false);
+		expect(mayCreateBoard(user('sales', ['A']))).toBe(false);
 		expect(mayCreateBoard(user('viewer'))).toBe(false);
 		expect(mayCreateBoard(readToken)).toBe(false);
 		expect(mayCreateBoard(display('main', null))).toBe(false);

@@ -42,7 +42,7 @@ export function mayOpenBoard(p: Principal, boardId: string, scope: SiteScope): b
 
 /**
  * Whether `p` may bring a board nobody created yet into being by opening or writing it; such a
- * board gets scope all, so only someone who follows every site may (admins and ops).
+ * board gets scope all, so only someone who edits boards and follows every site may.
  */
 export function mayCreateBoard(p: Principal): boolean {
 	return can(p, 'boards:create') && visibleSites(p) === null;
