@@ -14,7 +14,7 @@ import { OutboxPruner } from './jobs/outbox.pruner.ts';
 import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/app.ts';
 import { createSocketServer, type PbServer } from './realtime/socket.server.ts';
-import { revalidateYjs } from './realtime/access.revalidator.ts';
+import { revalidateBoardScopes, revalidateYjs } from './realtime/access.revalidator.ts';
 import { isCrossOrigin } from './http/middleware.ts';
 import { createYjsServer, isYjsUpgrade, YjsRefusal, type YjsServer } from './realtime/yjs/yjs.transport.ts';
 import { CLOSE_CODES } from './realtime/yjs/yjs.protocol.ts';
@@ -142,7 +142,9 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 		});
 		// Field ownership, projection into commitments, verdicts into `computed`, REST writes into boards.
 		board = startBoardSync({ documents: yjs.documents, services, relay: sockets.relay, log: log.child({ component: 'board' }) });
-		stopYjsRevalidation = revalidateYjs(yjs, (ps) => services.auth.revoked(ps), log.child({ component: 'yjs' }));
+		const stopAuth = revalidateYjs(yjs, (ps) => services.auth.revoked(ps), log.child({ component: 'yjs' }));
+		const stopScopes = revalidateBoardScopes(yjs, (id) => services.boards.scopeOf(id), log.child({ component: 'yjs' }));
+		stopYjsRevalidation = () => (stopAuth(), stopScopes());
 		http.on('upgrade', (req, socket, head) => {
 			if (isYjsUpgrade(req)) yjs!.handleUpgrade(req, socket, head);
 			// Socket.IO answers its own path; anything unclaimed is refused instead of left hanging.

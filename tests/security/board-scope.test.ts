@@ -278,3 +278,18 @@ describe('a display token', () => {
 		expect((await call('GET', '/api/wall/north', { cookie: cookie.opsAB })).status).toBe(403);
 	});
 });
+
+describe('a board re-scoped while open', () => {
+	it('closes the documents of people who no longer cover it with 4403, and keeps the others', async () => {
+		const gone = yjsPeer(node.url, 'ab', { cookie: cookie.opsAB });
+		const stays = yjsPeer(node.url, 'ab', { cookie: cookie.ops });
+		await Promise.all([gone.answered, stays.answered]);
+		expect((await call('PATCH', '/api/admin/boards/ab', { cookie: cookie.admin }, { sites: ['A', 'B', 'C'] })).status).toBe(200);
+		const t0 = Date.now();
+		const { code } = await gone.closed;
+		table.record({ channel: 'Yjs', attack: 'board re-scoped beyond the sites of an open peer', target: '/yjs/ab', expected: '4403', got: `${code} after ${Date.now() - t0} ms` });
+		expect(code).toBe(CLOSE_CODES.forbidden);
+		expect(stays.ws.readyState).toBe(stays.ws.OPEN);
+		stays.ws.close();
+	});
+});
