@@ -57,10 +57,13 @@ export function confineDisplayTokens(): RequestHandler {
 	};
 }
 
+// Wall pages (and their __data.json) of any board pass: the page's load refuses another board's wall
+// itself, through the same policy, with a message a person at the kiosk can act on.
+const WALL_PAGE_PATH = /^\/wall\/[^/]+\/?(__data\.json)?$/;
+
 function displayMayRead(board: string | null, path: string): boolean {
-	if (path === '/api/alerts') return true;
-	if (board === null) return false;
-	return path === `/api/wall/${board}` || path === `/wall/${board}` || path === `/wall/${board}/` || path === `/wall/${board}/__data.json`;
+	if (path === '/api/alerts' || WALL_PAGE_PATH.test(path)) return true;
+	return board !== null && path === `/api/wall/${board}`;
 }
 
 export function requireAction(action: Action): RequestHandler {

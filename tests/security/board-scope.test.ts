@@ -9,7 +9,13 @@ import type { CommitmentWithRisk } from '../../src/lib/contract/commitments.ts';
 import type { WallSnapshot } from '../../src/lib/contract/notifications.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
 import { CLOSE_CODES, MESSAGE_AUTH } from '../../server/realtime/yjs/yjs.protocol.ts';
+import { AuditRepository } from '../../server/repositories/audit.repository.ts';
+import { BoardsRepository } from '../../server/repositories/boards.repository.ts';
+import { CatalogAdminRepository } from '../../server/repositories/catalog-admin.repository.ts';
+import { CommitmentsRepository } from '../../server/repositories/commitments.repository.ts';
 import { OUTBOX_CHANNEL } from '../../server/repositories/outbox.repository.ts';
+import { BoardsService } from '../../server/services/boards.service.ts';
+import { NotFoundError } from '../../server/services/errors.ts';
 import { D } from '../support/alerts.ts';
 import { eventually } from '../support/node.ts';
 import { spawnTestNode, type SpawnedNode } from '../support/process.ts';
@@ -81,6 +87,38 @@ describe('the boards admin API', () => {
 		for (const body of bad) expect((await call('POST', '/api/admin/tokens', { cookie: cookie.admin }, body)).status).toBe(400);
 		const rows = await node.db.sql<{ scope: string; board_id: string | null }[]>`select scope, board_id from api_tokens order by created_at`;
 		expect(rows).toEqual([{ scope: 'display', boardId: 'north' }, { scope: 'display', boardId: 'main' }]);
+	});
+});
+
+describe('the scope service the board guard calls', () => {
+	const service = (scopeTtlMs?: number) => {
+		const sql = node.db.sql;
+		const repos = { boards: new BoardsRepository(sql), audit: new AuditRepository(sql), commitments: new CommitmentsRepository(sql), catalogAdmin: new CatalogAdminRepository(sql) };
+		return new BoardsService({ sql, ...repos, scopeTtlMs });
+	};
+
+	it('answers scopes from a cache that its own changes clear and that expires for others', async () => {
+		const boards = service(100);
+		expect(boards.peekScope('ab')).toBeUndefined();
+		expect(await boards.scopeOf('ab')).toEqual(['A', 'B']);
+		expect(boards.peekScope('ab')).toEqual(['A', 'B']);
+		await expect(boards.scopeOf('nope')).rejects.toBeInstanceOf(NotFoundError);
+		// Another node changes the scope: seen once the entry expires.
+		await node.db.sql`update boards set sites = '{B}' where id = 'ab'`;
+		expect(await boards.scopeOf('ab')).toEqual(['A', 'B']);
+		await new Promise((r) => setTimeout(r, 120));
+		expect(await boards.scopeOf('ab')).toEqual(['B']);
+		// Its own admin change: seen at once.
+		const admin = { kind: 'user', userId: 'u', sessionId: 's', email: 'admin@scope.test', name: 'a', role: 'admin', sites: null } as const;
+		const slow = service(60_000);
+		await slow.scopeOf('ab');
+		await slow.update(admin, 'ab', { sites: ['A', 'B'] });
+		expect(await slow.scopeOf('ab')).toEqual(['A', 'B']);
+	});
+
+	it('tells which board each stored commitment id is on', async () => {
+		const found = await service().boardsOfCommitments(['m-A', 'n-A', 'm-A', 'never-stored']);
+		expect(found).toEqual(new Map([['m-A', 'main'], ['n-A', 'north']]));
 	});
 });
 
