@@ -14,9 +14,11 @@ import { OutboxPruner } from './jobs/outbox.pruner.ts';
 import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/app.ts';
 import { createSocketServer, type PbServer } from './realtime/socket.server.ts';
-import { revalidateYjs } from './realtime/access.revalidator.ts';
+import { revalidateBoardScopes, revalidateYjs } from './realtime/access.revalidator.ts';
 import { isCrossOrigin } from './http/middleware.ts';
-import { createYjsServer, isYjsUpgrade, type YjsServer } from './realtime/yjs/yjs.transport.ts';
+import { createYjsServer, isYjsUpgrade, YjsRefusal, type YjsServer } from './realtime/yjs/yjs.transport.ts';
+import { CLOSE_CODES } from './realtime/yjs/yjs.protocol.ts';
+import { AppError } from './services/errors.ts';
 import { startBoardSync, type BoardSync } from './realtime/board/board-sync.ts';
 import { can } from '../src/lib/policy/access.policy.ts';
 import { parse as parseCookies } from 'cookie';
@@ -117,7 +119,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			log: log.child({ component: 'yjs' }),
 			sql,
 			// Cookie for people, ?token= for display tokens; both resolved before any document is loaded.
-			authorise: async (req) => {
+			authorise: async (req, boardId) => {
 				const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
 				// A cookie sent by a foreign page authenticates nothing (cross-site WebSocket hijacking).
 				const p = token
@@ -125,13 +127,24 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 					: isCrossOrigin(req, config.allowedOrigins)
 						? null
 						: await services.auth.fromCookie(parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE]);
-				return p && can(p, 'board:read') ? p : null;
+				if (!p || !can(p, 'board:read')) return null;
+				// Signed in, but not for this board (its sites, a display token's own board, no such board):
+				// 4403, with one reason for all three so the code does not tell which boards exist.
+				try {
+					await services.boards.open(p, boardId, { create: true });
+				} catch (err) {
+					if (err instanceof AppError && (err.status === 403 || err.status === 404)) throw new YjsRefusal(CLOSE_CODES.forbidden, 'this board is not open to you');
+					throw err;
+				}
+				return p;
 			},
 			canWrite: (p) => can(p, 'board:write')
 		});
 		// Field ownership, projection into commitments, verdicts into `computed`, REST writes into boards.
 		board = startBoardSync({ documents: yjs.documents, services, relay: sockets.relay, log: log.child({ component: 'board' }), maxDocumentBytes: config.boardMaxBytes });
-		stopYjsRevalidation = revalidateYjs(yjs, (ps) => services.auth.revoked(ps), log.child({ component: 'yjs' }));
+		const stopAuth = revalidateYjs(yjs, (ps) => services.auth.revoked(ps), log.child({ component: 'yjs' }));
+		const stopScopes = revalidateBoardScopes(yjs, (id) => services.boards.scopeOf(id), log.child({ component: 'yjs' }));
+		stopYjsRevalidation = () => (stopAuth(), stopScopes());
 		http.on('upgrade', (req, socket, head) => {
 			if (isYjsUpgrade(req)) yjs!.handleUpgrade(req, socket, head);
 			// Socket.IO answers its own path; anything unclaimed is refused instead of left hanging.

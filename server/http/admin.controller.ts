@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import type { Services } from '../services/services.ts';
 import { requireAction } from './middleware.ts';
 
-/** /api/admin: thin adapters over AdminService, which checks the actor again and parses every body. */
+/** /api/admin: thin adapters over AdminService (BoardsService for boards), which check the actor again and parse every body. */
 export function adminRoutes(services: Services): Router {
 	const r = Router();
 	const admin = services.admin;
@@ -16,6 +16,10 @@ export function adminRoutes(services: Services): Router {
 	r.get('/api/admin/tokens', async (req, res) => void res.json(await admin.listTokens(req.principal!)));
 	r.post('/api/admin/tokens', async (req, res) => void res.status(201).json(await admin.createToken(req.principal!, req.body)));
 	r.delete('/api/admin/tokens/:id', async (req, res) => void (await admin.revokeToken(req.principal!, req.params.id), res.status(204).end()));
+
+	r.get('/api/admin/boards', async (req, res) => void res.json(await services.boards.list(req.principal!)));
+	r.post('/api/admin/boards', async (req, res) => void res.status(201).json(await services.boards.create(req.principal!, req.body)));
+	r.patch('/api/admin/boards/:id', async (req, res) => void res.json(await services.boards.update(req.principal!, String(req.params.id), req.body)));
 
 	r.get('/api/admin/sites', async (req, res) => void res.json(await admin.listSites(req.principal!)));
 	r.patch('/api/admin/sites/:code', async (req, res) => void res.json(await admin.updateSite(req.principal!, req.params.code, req.body)));

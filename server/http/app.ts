@@ -13,7 +13,7 @@ import { commitmentsRoutes } from './commitments.controller.ts';
 import { eventsRoutes } from './events.controller.ts';
 import { handoffRoutes } from './handoff.controller.ts';
 import { healthRoutes } from './health.controller.ts';
-import { authenticate, errorHandler, ingestRateLimit, originCheck } from './middleware.ts';
+import { authenticate, confineDisplayTokens, errorHandler, ingestRateLimit, originCheck } from './middleware.ts';
 import { notificationsRoutes } from './notifications.controller.ts';
 import { sessionRoutes } from './session.controller.ts';
 import { wallRoutes } from './wall.controller.ts';
@@ -42,6 +42,7 @@ export function createHttpApp(d: HttpAppDeps): Express {
 	app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: LOCKED_DOWN_CSP }, crossOriginEmbedderPolicy: false }));
 	app.use(healthRoutes(d.sql, d.redis));
 	app.use(authenticate(d.services));
+	app.use(confineDisplayTokens());
 	app.use(originCheck(d.config.allowedOrigins));
 	app.use('/api/session', express.json({ limit: '16kb' }));
 	app.use(sessionRoutes(d.services));

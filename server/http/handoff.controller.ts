@@ -7,7 +7,7 @@ import { parse } from './validate.ts';
 /** `GET /api/handoff?site=&limit=` newest first; `PUT /api/handoff/:site` `{body, date?, shift?}`. */
 export function handoffRoutes(s: Services): Router {
 	const r = Router();
-	r.get('/api/handoff', requireAction('alerts:read'), async (req, res) => {
+	r.get('/api/handoff', requireAction('handoff:read'), async (req, res) => {
 		res.json(await s.handoff.list(req.principal!, parse(handoffListQuerySchema, req.query, 'query')));
 	});
 	r.put('/api/handoff/:site', requireAction('handoff:write'), express.json({ limit: '16kb' }), async (req, res) => {

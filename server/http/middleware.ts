@@ -41,6 +41,31 @@ export function authenticate(services: Services): RequestHandler {
 	};
 }
 
+/**
+ * A display token shows one wall (DESIGN "The board's trust model"): it reads its wall's page and
+ * snapshot and the alerts of its board's sites (the service filters them); every other route,
+ * including any added later, answers 403. Its board's document and live feed are the Yjs and
+ * Socket.IO endpoints' business.
+ */
+export function confineDisplayTokens(): RequestHandler {
+	return (req, _res, next) => {
+		const p = req.principal;
+		if (p?.kind !== 'token' || p.scope !== 'display') return next();
+		const reads = req.method === 'GET' || req.method === 'HEAD';
+		if (reads && displayMayRead(p.board, req.path)) return next();
+		next(new ForbiddenError(`a display token shows the wall of board ${p.board ?? '(none)'} and nothing else`));
+	};
+}
+
+// Wall pages (and their __data.json) of any board pass: the page's load refuses another board's wall
+// itself, through the same policy, with a message a person at the kiosk can act on.
+const WALL_PAGE_PATH = /^\/wall\/[^/]+\/?(__data\.json)?$/;
+
+function displayMayRead(board: string | null, path: string): boolean {
+	if (path === '/api/alerts' || WALL_PAGE_PATH.test(path)) return true;
+	return board !== null && path === `/api/wall/${board}`;
+}
+
 export function requireAction(action: Action): RequestHandler {
 	return (req, _res, next) => {
 		if (!req.principal) return next(new UnauthorizedError());

@@ -7,7 +7,7 @@ import { parse } from './validate.ts';
 /** `GET /api/wall/:boardId`: the wall snapshot, for kiosks or tools that render their own screen. */
 export function wallRoutes(s: Services): Router {
 	const r = Router();
-	r.get('/api/wall/:boardId', requireAction('alerts:read'), async (req, res) => {
+	r.get('/api/wall/:boardId', requireAction('wall:read'), async (req, res) => {
 		const { boardId } = parse(wallParamsSchema, req.params, 'path');
 		res.json(await s.wall.snapshot(req.principal!, boardId));
 	});

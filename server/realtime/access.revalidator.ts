@@ -1,4 +1,5 @@
 import type { Principal } from '../../src/lib/policy/access.policy.ts';
+import { mayOpenBoard, type SiteScope } from '../../src/lib/policy/board-scope.policy.ts';
 import type { Logger } from '../logger.ts';
 import { CLOSE_CODES } from './yjs/yjs.protocol.ts';
 import type { YjsServer } from './yjs/yjs.transport.ts';
@@ -62,4 +63,40 @@ export function revalidateYjs(
 		log,
 		everyMs
 	});
+}
+
+/**
+ * A board re-scoped while people have it open: those who no longer cover it (or a display token
+ * whose board it is not) are closed with 4403 within a tick. `scopeOf` is BoardsService's cached
+ * read, so a tick costs at most one query per open board, and another node's change shows once
+ * the cache entry expires. A failed read cuts nobody.
+ */
+export function revalidateBoardScopes(
+	yjs: Pick<YjsServer, 'disconnect'>,
+	scopeOf: (boardId: string) => Promise<SiteScope>,
+	log: Logger,
+	everyMs = REVALIDATE_MS
+): () => void {
+	let running = false;
+	const timer = setInterval(async () => {
+		if (running) return;
+		running = true;
+		try {
+			const boards = new Set<string>();
+			yjs.disconnect((c) => (boards.add(c.boardId), false));
+			const scopes = new Map<string, SiteScope>();
+			for (const boardId of boards) scopes.set(boardId, await scopeOf(boardId));
+			// Display tokens carry their board's scope from when they connected: the auth loop reconnects them (4401).
+			const display = (p: Principal) => p.kind === 'token' && p.scope === 'display';
+			const refused = (c: { boardId: string; principal: Principal }) =>
+				!display(c.principal) && scopes.has(c.boardId) && !mayOpenBoard(c.principal, c.boardId, scopes.get(c.boardId)!);
+			yjs.disconnect(refused, CLOSE_CODES.forbidden, 'board re-scoped');
+		} catch (err) {
+			log.warn({ err }, 'checking open boards against their scope failed; trying again next tick');
+		} finally {
+			running = false;
+		}
+	}, everyMs);
+	timer.unref();
+	return () => clearInterval(timer);
 }

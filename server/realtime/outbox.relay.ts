@@ -2,16 +2,28 @@ import { OUTBOX_TOPICS, type AlertMessage, type CommitmentRiskMessage, type Outb
 import type { Logger } from '../logger.ts';
 import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository.ts';
 import type { PbServer, PbSocket } from './socket.server.ts';
-import { canSeeSite } from '../../src/lib/policy/access.policy.ts';
+import { boardOfToken, canSeeSite, type Principal } from '../../src/lib/policy/access.policy.ts';
 
 const ALL_SITES_ROOM = 'sites:*';
 const BATCH = 1000;
 const POLL_MS = 1000;
 
-/** Rooms are per topic and site (`alert|site:WH`), so a socket gets only the topics it subscribed to. */
-export function roomsFor(sites: string[] | null, topics: readonly OutboxTopic[] = OUTBOX_TOPICS): string[] {
+/**
+ * Rooms are per topic and site (`alert|site:WH`), so a socket gets only the topics it subscribed to.
+ * A socket bound to one board (a display token) gets the commitment verdicts of that board alone.
+ */
+export function roomsFor(sites: string[] | null, topics: readonly OutboxTopic[] = OUTBOX_TOPICS, board: string | null = null): string[] {
 	const places = sites === null ? [ALL_SITES_ROOM] : sites.map((s) => `site:${s}`);
-	return topics.flatMap((t) => places.map((p) => `${t}|${p}`));
+	return topics.flatMap((t) => (t === 'commitment' && board !== null ? [boardRoom(board)] : places.map((p) => `${t}|${p}`)));
+}
+
+const boardRoom = (board: string) => `commitment|board:${board}`;
+
+/** Whether a replayed row may go to this principal: its sites, and for a display token its board's verdicts only. */
+function mayReceive(p: Principal, row: OutboxRow): boolean {
+	if (!canSeeSite(p, row.site)) return false;
+	const board = boardOfToken(p);
+	return row.topic !== 'commitment' || board === null || (row.payload as { board?: unknown }).board === board;
 }
 
 /**
@@ -91,6 +103,8 @@ export class OutboxRelay {
 	private broadcast(row: OutboxRow): void {
 		const t = row.topic;
 		const rooms = row.site === null ? [`${t}|${ALL_SITES_ROOM}`, ...this.siteRooms(t)] : [`${t}|${ALL_SITES_ROOM}`, `${t}|site:${row.site}`];
+		const board = t === 'commitment' ? (row.payload as { board?: unknown }).board : undefined;
+		if (typeof board === 'string') rooms.push(boardRoom(board));
 		const target = this.replaying.size ? this.io.to(rooms).except([...this.replaying]) : this.io.to(rooms);
 		emitRow(target, row);
 		for (const t of this.taps) {
@@ -119,7 +133,7 @@ export class OutboxRelay {
 			for (;;) {
 				const rows = await this.outbox.after(upTo, BATCH);
 				for (const row of rows) {
-					if (socket.data.topics.includes(row.topic) && canSeeSite(socket.data.principal, row.site)) emitRow(socket, row);
+					if (socket.data.topics.includes(row.topic) && mayReceive(socket.data.principal, row)) emitRow(socket, row);
 					upTo = row.seq;
 				}
 				// Until we reach what the live relay has already sent, keep reading: after that, live takes over.

@@ -4,7 +4,7 @@ import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
 import { alertAckRequestSchema, OUTBOX_TOPICS, replayRequestSchema, subscribeRequestSchema, type OutboxTopic } from '../../src/lib/contract/socket-events.ts';
 import { AppError } from '../services/errors.ts';
-import { can, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
+import { boardOfToken, can, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Logger } from '../logger.ts';
 import { SESSION_COOKIE } from '../services/auth.service.ts';
 import type { Services } from '../services/services.ts';
@@ -53,7 +53,7 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 			const principal = token
 				? await d.services.auth.fromBearer(token)
 				: await d.services.auth.fromCookie(parseCookies(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE]);
-			if (!principal || !can(principal, 'positions:read')) return next(new Error('unauthorised'));
+			if (!principal || !can(principal, 'live:read')) return next(new Error('unauthorised'));
 			socket.data = { principal, topics: [...OUTBOX_TOPICS] };
 			next();
 		} catch (err) {
@@ -63,15 +63,17 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 	});
 
 	io.on('connection', (socket: PbSocket) => {
-		void socket.join(roomsFor(visibleSites(socket.data.principal)));
+		const { principal } = socket.data;
+		void socket.join(roomsFor(visibleSites(principal), OUTBOX_TOPICS, boardOfToken(principal)));
 		socket.on('subscribe', (req, ack) => {
 			const reply = typeof ack === 'function' ? ack : () => {};
 			const parsed = subscribeRequestSchema.safeParse(req);
 			if (!parsed.success) return reply({ error: 'subscribe expects {topics: ("position"|"alert"|"commitment")[]}' });
-			const sites = visibleSites(socket.data.principal);
-			for (const room of roomsFor(sites)) void socket.leave(room);
+			const sites = visibleSites(principal);
+			const board = boardOfToken(principal);
+			for (const room of roomsFor(sites, OUTBOX_TOPICS, board)) void socket.leave(room);
 			socket.data.topics = [...new Set(parsed.data.topics)];
-			void socket.join(roomsFor(sites, socket.data.topics));
+			void socket.join(roomsFor(sites, socket.data.topics, board));
 			reply({ topics: socket.data.topics });
 		});
 		socket.on('replay', async (req, ack) => {

@@ -3,8 +3,6 @@ import type { Sql } from '../db/database.ts';
 export interface BoardClientsRepository {
 	/** Claims `clientId` on a board for `owner` unless someone holds it; returns the owner on record. */
 	claim(boardId: string, clientId: number, owner: string): Promise<string>;
-	/** The boards (other than `boardId`) that already hold commitments with these ids. */
-	foreignCards(boardId: string, ids: string[]): Promise<Map<string, string>>;
 }
 
 export function createBoardClientsRepository(sql: Sql): BoardClientsRepository {
@@ -24,12 +22,6 @@ export function createBoardClientsRepository(sql: Sql): BoardClientsRepository {
 				if (row) return row.owner;
 				if (attempt > 0) throw new Error(`client ${clientId} of board ${boardId} neither claimed nor found`);
 			}
-		},
-		async foreignCards(boardId, ids) {
-			if (ids.length === 0) return new Map();
-			const rows = await sql<{ id: string; boardId: string }[]>`
-				select id, board_id from commitments where id = any(${sql.array(ids)}::text[]) and board_id <> ${boardId}`;
-			return new Map(rows.map((r) => [r.id, r.boardId]));
 		}
 	};
 }

@@ -20,6 +20,8 @@ export interface CommitmentFilter {
 	risk?: Risk;
 	status?: string;
 	sites?: string[] | null;
+	/** Only commitments on these boards (the boards the reader covers); undefined or null: any board. */
+	boards?: string[] | null;
 	limit: number;
 }
 
@@ -101,9 +103,22 @@ export class CommitmentsRepository {
 				${f.risk ? s`and risk = ${f.risk}` : s``}
 				${f.status ? s`and status = ${f.status}` : s``}
 				${f.sites ? s`and (site is null or site = any(${s.array(f.sites)}::text[]))` : s``}
+				${f.boards ? s`and board_id = any(${s.array(f.boards)}::text[])` : s``}
 			order by coalesce(promised_date, requested_date), id
 			limit ${f.limit}
 		`;
+	}
+
+	/**
+	 * The board each of these commitment ids is stored on (ids not stored are left out): an id names
+	 * one commitment on one board, so a card with an id taken on another board is refused.
+	 */
+	async boardsOf(ids: string[]): Promise<Map<string, string>> {
+		if (ids.length === 0) return new Map();
+		const rows = await this.sql<{ id: string; board: string }[]>`
+			select id, board_id as board from commitments where id = any(${this.sql.array(ids)}::text[])
+		`;
+		return new Map(rows.map((r) => [r.id, r.board]));
 	}
 
 	/** Stored commitments by id (a CSV import compares each row with what it changes). */

@@ -3,8 +3,11 @@ import type { Sql } from '../db/database.ts';
 
 const iso = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** Column list (as written in the CSV header) and query of each list; `$1` is the visible sites (null: all). */
-const QUERIES: Record<ExportList, { columns: string[]; sql: string }> = {
+/**
+ * Column list (as written in the CSV header) and query of each list; `$1` is the visible sites
+ * (null: all), `$2` the query's `extra` parameter: the export time, or the boards the reader covers.
+ */
+const QUERIES: Record<ExportList, { columns: string[]; sql: string; extra?: 'at' | 'boards' }> = {
 	sites: {
 		columns: ['code', 'name', 'time_zone'],
 		sql: `select code, name, time_zone from sites where ($1::text[] is null or code = any($1)) order by code`
@@ -19,7 +22,8 @@ const QUERIES: Record<ExportList, { columns: string[]; sql: string }> = {
 	stock: {
 		columns: ['sku', 'site', 'qty', 'counted_at'],
 		sql: `select sku, site, on_hand as qty, $2::text as counted_at from positions
-			where ($1::text[] is null or site = any($1)) order by sku, site`
+			where ($1::text[] is null or site = any($1)) order by sku, site`,
+		extra: 'at'
 	},
 	pos: {
 		columns: ['po', 'sku', 'site', 'qty', 'eta', 'at'],
@@ -31,7 +35,9 @@ const QUERIES: Record<ExportList, { columns: string[]; sql: string }> = {
 	commitments: {
 		columns: ['id', 'board', 'customer', 'sku', 'qty', 'requested_date', 'promised_date', 'site', 'status', 'owner', 'priority', 'notes'],
 		sql: `select id, board_id as board, customer, sku, qty, requested_date, promised_date, site, status, owner, priority, notes
-			from commitments where ($1::text[] is null or site is null or site = any($1)) order by id`
+			from commitments where ($1::text[] is null or site is null or site = any($1))
+				and ($2::text[] is null or board_id = any($2)) order by id`,
+		extra: 'boards'
 	},
 	positions: {
 		columns: ['sku', 'name', 'site', 'on_hand', 'allocated', 'inbound', 'backordered', 'available', 'updated_at'],
@@ -61,9 +67,10 @@ export class ExportRepository {
 		return QUERIES[list].columns;
 	}
 
-	async *rows(list: ExportList, sites: string[] | null, at: string): AsyncGenerator<unknown[][]> {
+	/** `boards`: the boards whose commitments the reader may see (null: every board). */
+	async *rows(list: ExportList, sites: string[] | null, at: string, boards: string[] | null): AsyncGenerator<unknown[][]> {
 		const q = QUERIES[list];
-		const params = q.sql.includes('$2') ? [sites, at] : [sites];
+		const params = q.extra ? [sites, q.extra === 'at' ? at : boards] : [sites];
 		// Values, not objects: the header order is the select order, and names need no mapping back.
 		for await (const batch of this.sql.unsafe(q.sql, params as never).values().cursor(1000)) {
 			yield batch as unknown as unknown[][];

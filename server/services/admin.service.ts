@@ -19,6 +19,7 @@ import type { AuditRepository } from '../repositories/audit.repository.ts';
 import type { CatalogAdminRepository } from '../repositories/catalog-admin.repository.ts';
 import type { PairKey, PositionsRepository } from '../repositories/positions.repository.ts';
 import type { TokensRepository } from '../repositories/tokens.repository.ts';
+import type { BoardsRepository } from '../repositories/boards.repository.ts';
 import type { UsersRepository } from '../repositories/users.repository.ts';
 import { UUID, type AuthService } from './auth.service.ts';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError } from './errors.ts';
@@ -27,6 +28,7 @@ export interface AdminDeps {
 	sql: Sql;
 	users: UsersRepository;
 	tokens: TokensRepository;
+	boards: BoardsRepository;
 	audit: AuditRepository;
 	catalogAdmin: CatalogAdminRepository;
 	positions: PositionsRepository;
@@ -119,12 +121,15 @@ export class AdminService {
 		return this.d.tokens.list();
 	}
 
-	/** The raw token is in this answer only; the database keeps its hash. */
+	/** The raw token is in this answer only; the database keeps its hash. A display token's board must exist. */
 	async createToken(actor: Principal | null, body: unknown) {
 		allow(actor, 'tokens:manage');
 		const input = parse(createTokenSchema, body);
-		const { id, token } = await this.d.auth.createToken(input.name, input.scope, actor);
-		return { id, name: input.name, scope: input.scope, token };
+		if (input.board && !(await this.d.boards.get(input.board))) {
+			throw new BadRequestError('unknown board', [{ path: 'board', message: `no board ${input.board}` }]);
+		}
+		const { id, token } = await this.d.auth.createToken(input.name, input.scope, actor, input.board);
+		return { id, name: input.name, scope: input.scope, board: input.board ?? null, token };
 	}
 
 	async revokeToken(actor: Principal | null, id: string): Promise<void> {
@@ -213,13 +218,14 @@ export class AdminService {
 }
 
 /** Throws 401/403 unless the actor may; returns the label the audit log records. */
-function allow(actor: Principal | null, action: Action): string {
+export function allow(actor: Principal | null, action: Action): string {
 	if (!actor) throw new UnauthorizedError();
 	if (!can(actor, action)) throw new ForbiddenError(`your access may not ${action.replace(':', ' ')}`);
 	return principalLabel(actor);
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+/** Parses an admin body; every problem is named with its path (400). */
+export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
 	const r = schema.safeParse(value ?? {});
 	if (!r.success) {
 		throw new BadRequestError(

@@ -89,15 +89,21 @@ export class AuthService {
 		}
 		if (token.length > 256) return null;
 		const row = await this.d.tokens.findLive(sha256(token));
-		return row ? { kind: 'token', tokenId: row.id, name: row.name, scope: row.scope } : null;
+		if (!row) return null;
+		// A display token sees what its board covers; other tokens every site.
+		const sites = row.scope === 'display' ? row.boardSites : null;
+		return { kind: 'token', tokenId: row.id, name: row.name, scope: row.scope, board: row.board, sites };
 	}
 
-	/** Creates an API or display token; the raw value is returned once and only its hash is kept. */
-	async createToken(name: string, scope: TokenScope, actor: Principal | null): Promise<{ id: string; token: string }> {
+	/**
+	 * Creates an API or display token; the raw value is returned once and only its hash is kept.
+	 * `board`: the board a display token shows (the default board when omitted).
+	 */
+	async createToken(name: string, scope: TokenScope, actor: Principal | null, board?: string): Promise<{ id: string; token: string }> {
 		const token = `pb_${scope}_${randomBytes(24).toString('base64url')}`;
 		const createdBy = actor?.kind === 'user' ? actor.userId : null;
-		const id = await this.d.tokens.create({ name, scope, tokenHash: sha256(token), createdBy });
-		await this.d.audit.record(actor ? principalLabel(actor) : 'system', 'token.created', { id, name, scope });
+		const id = await this.d.tokens.create({ name, scope, tokenHash: sha256(token), createdBy, board });
+		await this.d.audit.record(actor ? principalLabel(actor) : 'system', 'token.created', { id, name, scope, ...(board ? { board } : {}) });
 		return { id, token };
 	}
 
@@ -115,7 +121,8 @@ export class AuthService {
 
 	/**
 	 * Of these principals (from open sockets), those whose session was revoked or expired, whose user
-	 * was disabled, or whose token was revoked. Two queries however many sockets are open.
+	 * was disabled, or whose token was revoked — or, for a display token, whose board's scope changed
+	 * since it connected (it reconnects and sees the new scope). Two queries however many sockets are open.
 	 */
 	async revoked(principals: Principal[]): Promise<Set<Principal>> {
 		const sessionIds = new Set<string>();
@@ -130,10 +137,17 @@ export class AuthService {
 		]);
 		return new Set(
 			principals.filter(
-				(p) => (p.kind === 'user' && !liveSessions.has(p.sessionId)) || (p.kind === 'token' && !liveTokens.has(p.tokenId))
+				(p) =>
+					(p.kind === 'user' && !liveSessions.has(p.sessionId)) ||
+					(p.kind === 'token' && (!liveTokens.has(p.tokenId) || (p.scope === 'display' && !sameScope(p.sites, liveTokens.get(p.tokenId) ?? null))))
 			)
 		);
 	}
+}
+
+function sameScope(a: string[] | null, b: string[] | null): boolean {
+	if (a === null || b === null) return a === b;
+	return a.length === b.length && a.every((s) => b.includes(s));
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

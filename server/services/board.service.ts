@@ -6,6 +6,7 @@ import type { BoardClientsRepository } from '../repositories/board-clients.repos
 import type { BoardRepository, HistoryRecord } from '../repositories/board.repository.ts';
 import type { CommitmentsRepository } from '../repositories/commitments.repository.ts';
 import type { Sql } from '../db/database.ts';
+import type { BoardsService } from './boards.service.ts';
 import type { CommitmentsService } from './commitments.service.ts';
 import { NotFoundError } from './errors.ts';
 
@@ -24,7 +25,8 @@ export class BoardService {
 	constructor(
 		private readonly sql: Sql,
 		private readonly repos: { board: BoardRepository; boardClients: BoardClientsRepository; commitments: CommitmentsRepository },
-		private readonly commitments: CommitmentsService
+		private readonly commitments: CommitmentsService,
+		private readonly boards: Pick<BoardsService, 'open'>
 	) {}
 
 	boardRows(boardId: string): Promise<CommitmentWithRisk[]> {
@@ -65,19 +67,11 @@ export class BoardService {
 		return this.repos.boardClients.claim(boardId, clientId, owner);
 	}
 
-	/** Card ids among `ids` that already name a commitment of another board. */
-	foreignCards(boardId: string, ids: string[]): Promise<Map<string, string>> {
-		return this.repos.boardClients.foreignCards(boardId, ids);
-	}
-
-	/** The sites a board covers; null: every site. */
-	async scopeOf(_boardId: string): Promise<readonly string[] | null> {
-		return null;
-	}
-
 	async history(p: Principal, id: string): Promise<CommitmentHistoryEntry[]> {
 		const row = await this.repos.commitments.get(this.sql, id);
 		if (row?.site && !canSeeSite(p, row.site)) throw new NotFoundError(`no commitment ${id}`);
+		// A card's history is part of its board: whoever may not open the board may not read it.
+		if (row) await this.boards.open(p, row.board);
 		return this.repos.board.history(id);
 	}
 }

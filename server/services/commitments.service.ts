@@ -6,7 +6,9 @@ import type { Role } from '../../src/lib/contract/domain.ts';
 import type { Sql, TxSql } from '../db/database.ts';
 import type { RecomputeQueue } from '../jobs/queues.ts';
 import { uniquePairs, type PairKey } from '../repositories/pair-key.ts';
-import { AppError, ForbiddenError, NotFoundError } from './errors.ts';
+import { siteScopeRefusal, type SiteScope } from '../../src/lib/policy/board-scope.policy.ts';
+import type { BoardsService } from './boards.service.ts';
+import { AppError, BadRequestError, ForbiddenError, NotFoundError } from './errors.ts';
 import { importCommitments, type ImportedCommitment, type RowProblem } from './commitments.import.ts';
 import type { Repositories } from './services.ts';
 
@@ -32,7 +34,8 @@ export class CommitmentsService {
 	constructor(
 		private readonly sql: Sql,
 		private readonly repos: Pick<Repositories, 'commitments' | 'positions' | 'catalog'>,
-		private readonly queue: RecomputeQueue
+		private readonly queue: RecomputeQueue,
+		private readonly boards: BoardsService
 	) {}
 
 	private board: CommitmentBoard | null = null;
@@ -60,8 +63,15 @@ export class CommitmentsService {
 		};
 		this.enforce(role, null, c);
 		if (c.site && !canSeeSite(p, c.site)) throw new ForbiddenError(`you do not follow site ${c.site}`);
+		// A board nobody made yet is made now (scope all) if the writer may; otherwise 404 or 403.
+		const scope = await this.boards.open(p, c.board, { create: true });
+		inScope(c.board, scope, c.site);
+		const taken = (await this.boards.boardsOfCommitments([c.id])).get(c.id);
+		if (taken !== undefined && taken !== c.board) {
+			throw new AppError(409, `commitment ${c.id} is on board ${taken}: an id names one commitment on one board`);
+		}
 		if (this.board) {
-			if (await this.repos.commitments.get(this.sql, c.id)) throw new AppError(409, `commitment ${c.id} already exists`);
+			if (taken !== undefined) throw new AppError(409, `commitment ${c.id} already exists`);
 			await this.board.apply(c.board, c.id, (current) => {
 				if (current) throw new AppError(409, `commitment ${c.id} already exists`);
 				return c;
@@ -84,9 +94,11 @@ export class CommitmentsService {
 		await this.sql.begin(async (tx) => {
 			const before = await this.repos.commitments.lockForUpdate(tx, id);
 			if (!before || (before.site && !canSeeSite(p, before.site))) throw new NotFoundError(`no commitment ${id}`);
+			const scope = await this.boards.open(p, before.board);
 			const after: Commitment = { ...before, ...changes };
 			this.enforce(role, before, after);
 			if (after.site && !canSeeSite(p, after.site)) throw new ForbiddenError(`you do not follow site ${after.site}`);
+			if (after.site !== before.site) inScope(before.board, scope, after.site);
 			pairs = [pairOf(before), pairOf(after)];
 			await this.apply(tx, after, pairs);
 		});
@@ -98,18 +110,24 @@ export class CommitmentsService {
 	private async patchOnBoard(board: CommitmentBoard, p: Principal, role: Role, id: string, changes: PatchCommitment): Promise<CommitmentWithRisk> {
 		const row = await this.repos.commitments.get(this.sql, id);
 		if (!row || (row.site && !canSeeSite(p, row.site))) throw new NotFoundError(`no commitment ${id}`);
+		const scope = await this.boards.open(p, row.board);
 		await board.apply(row.board, id, (before) => {
 			if (!before) throw new NotFoundError(`no commitment ${id}`);
 			const after: Commitment = { ...before, ...changes };
 			this.enforce(role, before, after);
 			if (after.site && !canSeeSite(p, after.site)) throw new ForbiddenError(`you do not follow site ${after.site}`);
+			// A site placed before the scope narrowed may stay; moving a card means moving it inside.
+			if (after.site !== before.site) inScope(row.board, scope, after.site);
 			return after;
 		}, principalLabel(p));
 		return (await this.repos.commitments.get(this.sql, id))!;
 	}
 
-	list(p: Principal, q: { board?: string; sku?: string; site?: string; risk?: CommitmentWithRisk['risk']; status?: string; limit: number }) {
-		return this.repos.commitments.list({ ...q, sites: visibleSites(p) });
+	/** With `board`: that board, if `p` may open it (403/404). Without: every board `p` covers. */
+	async list(p: Principal, q: { board?: string; sku?: string; site?: string; risk?: CommitmentWithRisk['risk']; status?: string; limit: number }) {
+		if (q.board) await this.boards.open(p, q.board);
+		const boards = q.board ? null : await this.boards.readableBoards(p);
+		return this.repos.commitments.list({ ...q, sites: visibleSites(p), boards });
 	}
 
 	/**
@@ -117,7 +135,14 @@ export class CommitmentsService {
 	 * every row is stored. `owner` null keeps the stored owner (the importer's, for a new one).
 	 */
 	importMany(p: Principal, rows: ImportedCommitment[], dryRun = false): Promise<RowProblem[]> {
-		const deps = { sql: this.sql, repos: this.repos, board: this.board, enqueue: (pairs: (PairKey | null)[]) => this.enqueue(pairs) };
+		const deps = {
+			sql: this.sql,
+			repos: this.repos,
+			board: this.board,
+			enqueue: (pairs: (PairKey | null)[]) => this.enqueue(pairs),
+			// A board the importer may create is created by the real import, not by a dry run.
+			openBoard: (board: string) => this.boards.open(p, board, { create: true, dryRun })
+		};
 		return importCommitments(deps, p, this.writerRole(p), rows, dryRun);
 	}
 
@@ -170,6 +195,12 @@ export class CommitmentsService {
 			throw new AppError(403, 'your role may not change some of these fields', violations.map((v) => ({ path: v.field, message: v.message })));
 		}
 	}
+}
+
+/** 400 naming the site when a card's site does not lie inside its board's scope. */
+function inScope(boardId: string, scope: SiteScope, site: string | null): void {
+	const why = siteScopeRefusal(boardId, scope, site);
+	if (why) throw new BadRequestError(why, [{ path: 'site', message: why }]);
 }
 
 function pairOf(c: Commitment): PairKey | null {

@@ -12,12 +12,13 @@ export class HandoffService {
 	) {}
 
 	list(p: Principal, q: { site?: string; limit: number }): Promise<HandoffNote[]> {
-		if (!can(p, 'alerts:read')) throw new ForbiddenError('your role may not read handoff notes');
+		if (!can(p, 'handoff:read')) throw new ForbiddenError('your access may not read handoff notes');
 		return this.repos.handoff.list(q.site, visibleSites(p), q.limit);
 	}
 
-	latestPerSite(p: Principal): Promise<HandoffNote[]> {
-		return this.repos.handoff.latestPerSite(visibleSites(p));
+	/** The latest note of each of these sites (null: every site); callers have decided what the reader sees. */
+	latestPerSite(sites: string[] | null): Promise<HandoffNote[]> {
+		return this.repos.handoff.latestPerSite(sites);
 	}
 
 	/** Writes the note of the given shift, or of the shift running now in the site's time zone. */

@@ -35,7 +35,7 @@ describe('rate limits', () => {
 
 	it('limits ingestion per token, not across tokens', async () => {
 		const l = limits();
-		const feed = { kind: 'token', tokenId: 't1', name: 'feed', scope: 'ingest' } as const;
+		const feed = { kind: 'token', tokenId: 't1', name: 'feed', scope: 'ingest', board: null, sites: null } as const;
 		await l.ingest(feed);
 		await l.ingest(feed);
 		await expect(l.ingest(feed)).rejects.toBeInstanceOf(TooManyRequestsError);

@@ -8,6 +8,7 @@ import { CatalogAdminRepository } from '../repositories/catalog-admin.repository
 import { AlertsRepository } from '../repositories/alerts.repository.ts';
 import { createBoardClientsRepository, type BoardClientsRepository } from '../repositories/board-clients.repository.ts';
 import { BoardRepository } from '../repositories/board.repository.ts';
+import { BoardsRepository } from '../repositories/boards.repository.ts';
 import { CatalogRepository } from '../repositories/catalog.repository.ts';
 import { CommitmentsRepository } from '../repositories/commitments.repository.ts';
 import { EventsRepository } from '../repositories/events.repository.ts';
@@ -30,6 +31,7 @@ import { IngestService } from './ingest.service.ts';
 import { AlertsService } from './alerts.service.ts';
 import { AvailabilityService } from './availability.service.ts';
 import { BoardService } from './board.service.ts';
+import { BoardsService } from './boards.service.ts';
 import { CommitmentsService } from './commitments.service.ts';
 import { HandoffService } from './handoff.service.ts';
 import { NotificationsService } from './notifications.service.ts';
@@ -50,6 +52,7 @@ export interface Repositories {
 	alerts: AlertsRepository;
 	board: BoardRepository;
 	boardClients: BoardClientsRepository;
+	boards: BoardsRepository;
 	catalog: CatalogRepository;
 	commitments: CommitmentsRepository;
 	events: EventsRepository;
@@ -78,6 +81,8 @@ export interface Services {
 	alerts: AlertsService;
 	commitments: CommitmentsService;
 	board: BoardService;
+	/** Boards and their site scope (who may open which board; which sites its cards may ship from). */
+	boards: BoardsService;
 	recompute: RecomputeService;
 	notifications: NotificationsService;
 	handoff: HandoffService;
@@ -102,6 +107,7 @@ export function createServices(sql: Sql, queue: RecomputeQueue, config: Config, 
 		alerts: new AlertsRepository(sql),
 		board: new BoardRepository(sql),
 		boardClients: createBoardClientsRepository(sql),
+		boards: new BoardsRepository(sql),
 		catalog: new CatalogRepository(sql),
 		commitments: new CommitmentsRepository(sql),
 		events: new EventsRepository(sql),
@@ -122,7 +128,8 @@ export function createServices(sql: Sql, queue: RecomputeQueue, config: Config, 
 	const limits = new RateLimits(redis, config.redisPrefix);
 	const auth = new AuthService({ ...repos, limits, sessionSecret: config.sessionSecret, ingestToken: config.ingestToken });
 	const handoff = new HandoffService(repos);
-	const commitments = new CommitmentsService(sql, repos, queue);
+	const boards = new BoardsService({ sql, ...repos });
+	const commitments = new CommitmentsService(sql, repos, queue, boards);
 	const ingest = new IngestService({ sql, ...repos, queue, log });
 	const lifecycle = new LifecycleService(sql, repos);
 	return {
@@ -134,13 +141,14 @@ export function createServices(sql: Sql, queue: RecomputeQueue, config: Config, 
 		availability: new AvailabilityService(sql, repos),
 		alerts: new AlertsService(sql, repos),
 		commitments,
-		board: new BoardService(sql, repos, commitments),
+		board: new BoardService(sql, repos, commitments, boards),
+		boards,
 		recompute: new RecomputeService({ sql, ...repos, log }),
 		notifications: new NotificationsService(repos),
 		handoff,
-		wall: new WallService(repos, handoff),
+		wall: new WallService(repos, handoff, boards),
 		activity: new ActivityService(repos),
-		exports: new ExportService(repos),
+		exports: new ExportService(repos, boards),
 		imports: new ImportService({ sql, repos, ingest, commitments, lifecycle, queue, log }),
 		kpi: new KpiService(repos),
 		lifecycle,

@@ -1,5 +1,7 @@
 import type { WallSnapshot } from '../../src/lib/contract/notifications.ts';
 import { can, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
+import { intersectScopes } from '../../src/lib/policy/board-scope.policy.ts';
+import type { BoardsService } from './boards.service.ts';
 import { toAlertPayload } from '../repositories/alerts.repository.ts';
 import { ForbiddenError } from './errors.ts';
 import type { HandoffService } from './handoff.service.ts';
@@ -13,12 +15,17 @@ const MAX_SHIPMENTS = 200;
 export class WallService {
 	constructor(
 		private readonly repos: Pick<Repositories, 'alerts' | 'wall' | 'outbox'>,
-		private readonly handoff: HandoffService
+		private readonly handoff: HandoffService,
+		private readonly boards: Pick<BoardsService, 'open'>
 	) {}
 
+	/**
+	 * The wall of one board: 404 when there is no such board, 403 when `p` may not open it (a display
+	 * token: any board but its own). It shows the board's sites that `p` follows, nothing beyond.
+	 */
 	async snapshot(p: Principal, board: string): Promise<WallSnapshot> {
-		if (!can(p, 'alerts:read') || !can(p, 'commitments:read')) throw new ForbiddenError('this token or role may not show a wall');
-		const sites = visibleSites(p);
+		if (!can(p, 'wall:read')) throw new ForbiddenError('this token or role may not show a wall');
+		const sites = intersectScopes(visibleSites(p), await this.boards.open(p, board));
 		// The seq first: whatever commits after it is replayed onto the snapshot, so nothing falls between.
 		const sinceSeq = await this.repos.outbox.lastSeq();
 		const [alerts, commitments, shipments, kpis, handoff] = await Promise.all([
@@ -26,7 +33,7 @@ export class WallService {
 			this.repos.wall.troubled(board, sites, MAX_COMMITMENTS),
 			this.repos.wall.shipments(board, sites, MAX_SHIPMENTS),
 			this.repos.wall.kpis(board, sites),
-			this.handoff.latestPerSite(p)
+			this.handoff.latestPerSite(sites)
 		]);
 		const strip = ({ day: _day, ...c }: (typeof shipments)[number]) => c;
 		return {

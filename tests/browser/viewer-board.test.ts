@@ -81,7 +81,7 @@ describe('admin invites a viewer through the admin pages', () => {
 		await page.getByLabel('Name').fill('Wall TV');
 		await page.getByRole('button', { name: 'Create token' }).click();
 		expect(await page.getByTestId('one-time-secret').textContent()).toMatch(/^pb_display_/);
-		for (const [path, heading] of [['/admin/sites', 'Sites'], ['/admin/skus', 'SKUs'], ['/admin/audit', 'Audit log']]) {
+		for (const [path, heading] of [['/admin/boards', 'Boards'], ['/admin/sites', 'Sites'], ['/admin/skus', 'SKUs'], ['/admin/audit', 'Audit log']]) {
 			const res = await page.goto(`${node.url}${path}`);
 			expect(res?.status()).toBe(200);
 			await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(heading);

@@ -68,6 +68,7 @@ async function refused(name: string, role: Role, why: RegExp, attack: (c: BoardC
 beforeAll(async () => {
 	node = await startTestNode('hostile', { env: { BOARD_MAX_BYTES: String(64 * 1024) } });
 	for (const role of ['sales', 'ops', 'admin', 'viewer'] as const) cookies[role] = await userCookie(node, `${role}@hostile.local`, role);
+	await node.sql`insert into boards (id, name, sites) values ('b2', 'Second board', null), ('west', 'West only', ${node.sql.array(['W'])})`;
 	witness = await fresh('ops');
 	witness.doc.on('update', () => witnessed.push(JSON.stringify(witness.doc.toJSON())));
 	addCard(witness, 'h1', { customer: 'Honest', sku: 'H-1', qty: 5, requestedDate: D(3), promisedDate: D(4), site: 'W', status: 'confirmed' });
@@ -122,6 +123,19 @@ describe('hostile board edits through the official provider', () => {
 		await refused('card id of another board', 'ops', /belongs to board b2/, (c) => addCard(c, 'b2-own', { customer: MARK, sku: 'H-4', qty: 1, requestedDate: D(5) }));
 		const still = await node.sql`select board_id, customer from commitments where id = 'b2-own'`;
 		expect(still[0]).toMatchObject({ boardId: 'b2', customer: 'Other board' });
+	});
+
+	it("refuses a card site outside the board's scope, and takes one inside it", async () => {
+		const westWitness = await fresh('ops', 'west');
+		const attacker = await fresh('ops', 'west');
+		addCard(attacker, 'w-out', { customer: MARK, sku: 'W-1', qty: 1, requestedDate: D(5), site: 'E' });
+		expect((await attacker.closed).code).toBe(4409);
+		expect(attacker.denials.join('\n')).toMatch(/site E is outside this board's sites/);
+		addCard(westWitness, 'w-in', { customer: 'Inside', sku: 'W-1', qty: 1, requestedDate: D(5), site: 'W' });
+		await eventually(async () => (await node.sql`select 1 from commitments where id = 'w-in'`)[0]);
+		expect(card(westWitness, 'w-out')).toBeUndefined();
+		expect(await node.sql`select 1 from commitments where id = 'w-out'`).toHaveLength(0);
+		table.record({ channel: 'Yjs provider', attack: 'card site outside the board scope', target: 'ops', expected: '4409 + reason', got: `4409 ${attacker.denials.at(-1)?.slice(9, 70)}` });
 	});
 
 	it('refuses an edit that would take the board over its maximum size', async () => {

@@ -10,7 +10,7 @@ import { BoardRestWriter } from './board-rest-writer.ts';
 
 export interface BoardSyncDeps {
 	documents: BoardDocuments;
-	services: Pick<Services, 'board' | 'commitments'>;
+	services: Pick<Services, 'board' | 'boards' | 'commitments'>;
 	/** This node's outbox relay: the engine's verdicts reach the loaded boards through it. */
 	relay: Pick<OutboxRelay, 'tap'> | null;
 	log: Logger;
@@ -40,8 +40,8 @@ export function startBoardSync(d: BoardSyncDeps): BoardSync {
 	}, log, d.projection);
 	const gate = new BoardGate(documents, {
 		claimClient: (boardId, clientId, owner) => services.board.claimClient(boardId, clientId, owner),
-		foreignCards: (boardId, ids) => services.board.foreignCards(boardId, ids),
-		scopeOf: (boardId) => services.board.scopeOf(boardId),
+		foreignCards: async (boardId, ids) => new Map([...(await services.boards.boardsOfCommitments(ids))].filter(([, board]) => board !== boardId)),
+		scopeOf: (boardId) => services.boards.scopeOf(boardId),
 		onRefused: ({ boardId, actor, reasons, cards }) => {
 			log.info({ boardId, actor, reasons }, 'refused a board update');
 			services.board.recordRefusal(boardId, cards, actor, reasons).catch((err) => log.error({ err }, 'recording a refusal failed'));

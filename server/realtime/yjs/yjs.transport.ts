@@ -15,9 +15,22 @@ import { awarenessMessage, CLOSE_CODES, updateMessage } from './yjs.protocol.ts'
 export const YJS_PATH_PREFIX = '/yjs/';
 const BOARD_PATH = /^\/yjs\/([A-Za-z0-9_-]{1,64})$/;
 
+/**
+ * Thrown by `authorise` to refuse with a close code of its own, e.g. 4403 for someone signed in who
+ * may not open this board; the connection still closes before any document byte.
+ */
+export class YjsRefusal extends Error {
+	constructor(
+		readonly code: number,
+		reason: string
+	) {
+		super(reason);
+	}
+}
+
 export interface YjsServerOptions {
 	log: Logger;
-	/** Who is connecting (session cookie, `?token=`…); null refuses the connection. Runs before any load. */
+	/** Who is connecting (session cookie, `?token=`…); null refuses the connection (4401), a YjsRefusal with its code. Runs before any load. */
 	authorise(req: IncomingMessage, boardId: string): Promise<Principal | null>;
 	/** Storage: a database (the board documents repository is built on it) or a store of your own. */
 	sql?: Sql;
@@ -182,11 +195,15 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
 			void (async () => {
 				let principal: Principal | null = null;
 				let failed = false;
+				let refusal: YjsRefusal | null = null;
 				try {
 					principal = await options.authorise(req, boardId);
 				} catch (err) {
-					failed = true;
-					log.error({ err, boardId }, 'yjs authorisation failed');
+					if (err instanceof YjsRefusal) refusal = err;
+					else {
+						failed = true;
+						log.error({ err, boardId }, 'yjs authorisation failed');
+					}
 				}
 				if (socket.destroyed) return;
 				if (closed) return rejectUpgrade(socket, 503, 'Service Unavailable');
@@ -195,6 +212,7 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
 				wss.handleUpgrade(req, socket, head, (ws) => {
 					socket.off('error', swallow);
 					if (failed) return ws.close(CLOSE_CODES.internal, 'authorisation failed');
+					if (refusal) return ws.close(refusal.code, refusal.message);
 					if (!principal) return ws.close(CLOSE_CODES.unauthorised, 'unauthorised');
 					accept(ws, boardId, principal);
 				});

@@ -1,5 +1,6 @@
 // Bodies and answers of the admin API (/api/admin/*), shared by the admin pages and the server.
 import { z } from 'zod';
+import { boardIdSchema } from './commitments';
 import { LIFECYCLE_STAGES, ROLES, type Role, type SkuFields } from './domain';
 
 const code = z.string().trim().min(1).max(64);
@@ -24,7 +25,26 @@ export const updateUserSchema = z
 	.object({ name: name.optional(), role: z.enum(ROLES).optional(), sites: sites.optional(), disabled: z.boolean().optional() })
 	.strict();
 
-export const createTokenSchema = z.object({ name, scope: z.enum(['ingest', 'read', 'display']) }).strict();
+/** A display token belongs to one board (`board` required, and only for display); other scopes to none. */
+export const createTokenSchema = z
+	.object({ name, scope: z.enum(['ingest', 'read', 'display']), board: boardIdSchema.optional() })
+	.strict()
+	.superRefine((t, ctx) => {
+		if (t.scope === 'display' && !t.board) ctx.addIssue({ code: 'custom', path: ['board'], message: 'a display token needs the board it shows' });
+		if (t.scope !== 'display' && t.board) ctx.addIssue({ code: 'custom', path: ['board'], message: 'only display tokens belong to a board' });
+	});
+
+/** Null: the board covers every site (only people who follow every site may open it). */
+const boardSites = z.array(code).min(1).max(500).nullable();
+
+/** `POST /api/admin/boards`. */
+export const createBoardSchema = z.object({ id: boardIdSchema, name, sites: boardSites }).strict();
+
+/** `PATCH /api/admin/boards/:id`: the fields to change. */
+export const updateBoardSchema = z
+	.object({ name: name.optional(), sites: boardSites.optional() })
+	.strict()
+	.refine((v) => Object.keys(v).length > 0, 'send name or sites');
 
 /** IANA zone names only; Intl knows them on both sides. */
 export const timeZoneSchema = z
@@ -85,9 +105,20 @@ export interface AdminToken {
 	id: string;
 	name: string;
 	scope: 'ingest' | 'read' | 'display';
+	/** The board a display token shows; null for other scopes. */
+	board: string | null;
 	createdBy: string | null;
 	createdAt: string;
 	revokedAt: string | null;
+}
+
+export interface AdminBoard {
+	id: string;
+	name: string;
+	/** Null: every site. */
+	sites: string[] | null;
+	createdAt: string;
+	updatedAt: string;
 }
 
 export interface AdminSite {

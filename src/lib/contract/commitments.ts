@@ -3,10 +3,16 @@ import { COMMITMENT_STATUSES, RISKS, type CommitmentStatus, type IsoDate, type R
 import { isoDate } from './inventory-event';
 
 const code = z.string().trim().min(1).max(64);
-export const boardIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -');
-/** A card id names one commitment on one board (CONTRACT.md, wave 2). */
+/** A board id is also its Yjs path (`/yjs/<id>`, BOARD_PATH in yjs.transport.ts) and its wall URL. */
+export const BOARD_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const boardIdSchema = z.string().regex(BOARD_ID_PATTERN, '1-64 letters, digits, _ or -');
+
+/**
+ * A commitment id (CONTRACT wave 2): a letter or digit, then up to 127 of letters, digits, . _ : -.
+ * It names one commitment on one board: the key of the card in its board document, and the row.
+ */
 export const COMMITMENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-export const commitmentIdSchema = z.string().regex(COMMITMENT_ID_PATTERN, 'a letter or digit, then up to 127 letters, digits, . _ : -');
+export const commitmentIdSchema = z.string().regex(COMMITMENT_ID_PATTERN, 'a letter or digit, then up to 127 letters, digits, . _ : or -');
 
 const fields = {
 	customer: z.string().trim().min(1).max(200),

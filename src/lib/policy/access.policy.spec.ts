@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../contract/domain';
 import { can, canSeeSite, changeEndsSessions, TOKEN_SCOPES, userChangeRefusal, type Action, type Principal } from './access.policy';
 
+const token = (scope: 'ingest' | 'read' | 'display', board: string | null = null): Principal => ({ kind: 'token', tokenId: 't', name: 'n', scope, board, sites: null });
 const user = (role: Role, sites: string[] | null = null): Principal => ({
 	kind: 'user',
 	userId: 'u',
@@ -16,15 +17,15 @@ describe('access policy', () => {
 	it('lets only ops and admin users and ingest tokens post events', () => {
 		const allowed = ROLES.filter((r) => can(user(r), 'events:ingest'));
 		expect(allowed).toEqual(['admin', 'ops']);
-		expect(can({ kind: 'token', tokenId: 't', name: 'feed', scope: 'ingest' }, 'events:ingest')).toBe(true);
-		expect(can({ kind: 'token', tokenId: 't', name: 'wall', scope: 'display' }, 'events:ingest')).toBe(false);
+		expect(can(token('ingest'), 'events:ingest')).toBe(true);
+		expect(can(token('display', 'main'), 'events:ingest')).toBe(false);
 		expect(can({ kind: 'bootstrap-ingest' }, 'events:ingest')).toBe(true);
 	});
 
 	it('gives display and read tokens nothing that writes', () => {
-		const writes: Action[] = ['events:ingest', 'alerts:ack', 'commitments:write', 'board:write', 'handoff:write', 'admin', 'users:manage', 'tokens:manage', 'catalog:manage', 'audit:read'];
+		const writes: Action[] = ['events:ingest', 'alerts:ack', 'commitments:write', 'board:write', 'handoff:write', 'admin', 'users:manage', 'tokens:manage', 'boards:manage', 'boards:create', 'catalog:manage', 'audit:read'];
 		for (const scope of ['read', 'display'] as const) {
-			for (const a of writes) expect(can({ kind: 'token', tokenId: 't', name: 'n', scope }, a)).toBe(false);
+			for (const a of writes) expect(can(token(scope), a)).toBe(false);
 		}
 		for (const a of writes) expect(can(user('viewer'), a)).toBe(false);
 	});
@@ -45,7 +46,7 @@ describe('access policy', () => {
 		const adminActions: Action[] = ['admin', 'users:manage', 'tokens:manage', 'catalog:manage', 'audit:read'];
 		for (const a of adminActions) {
 			expect(ROLES.filter((r) => can(user(r), a))).toEqual(['admin']);
-			for (const scope of TOKEN_SCOPES) expect(can({ kind: 'token', tokenId: 't', name: 'n', scope }, a)).toBe(false);
+			for (const scope of TOKEN_SCOPES) expect(can(token(scope), a)).toBe(false);
 			expect(can({ kind: 'bootstrap-ingest' }, a)).toBe(false);
 		}
 	});

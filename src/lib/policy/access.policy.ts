@@ -8,7 +8,11 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 /** Who is on the other end of a request or socket, after authentication. */
 export type Principal =
 	| { kind: 'user'; userId: string; sessionId: string; email: string; name: string; role: Role; sites: string[] | null }
-	| { kind: 'token'; tokenId: string; name: string; scope: TokenScope }
+	/**
+	 * An API or display token. `board`: the one board a display token belongs to (null for other
+	 * scopes); `sites`: what it may see — a display token its board's scope, read when authenticated.
+	 */
+	| { kind: 'token'; tokenId: string; name: string; scope: TokenScope; board: string | null; sites: string[] | null }
 	| { kind: 'bootstrap-ingest' };
 
 export type Action =
@@ -20,6 +24,17 @@ export type Action =
 	| 'commitments:write'
 	| 'board:read'
 	| 'board:write'
+	/** A wall screen: its snapshot (`/api/wall/:board`) and page. */
+	| 'wall:read'
+	/** The Socket.IO feed (positions, alerts, commitment verdicts of the principal's sites). */
+	| 'live:read'
+	/** Shift handoff notes through the API (walls get them inside their snapshot). */
+	| 'handoff:read'
+	/**
+	 * Open a board nobody created yet, which creates it with scope all (needs every site too): whoever
+	 * edits boards may start one, as before boards had scopes; only admins re-scope them.
+	 */
+	| 'boards:create'
 	/** Write the shift handoff note of a site. */
 	| 'handoff:write'
 	/** Record, edit and withdraw demand signals (sales knowledge ahead of the numbers). */
@@ -32,25 +47,32 @@ export type Action =
 	| 'admin'
 	| 'users:manage'
 	| 'tokens:manage'
+	/** List, create and re-scope boards. */
+	| 'boards:manage'
 	| 'catalog:manage'
 	| 'audit:read';
 
-const ADMIN_ONLY: readonly Action[] = ['admin', 'users:manage', 'tokens:manage', 'catalog:manage', 'audit:read'];
+const ADMIN_ONLY: readonly Action[] = ['admin', 'users:manage', 'tokens:manage', 'boards:manage', 'catalog:manage', 'audit:read'];
+
+/** What every signed-in person may read. */
+const READER: readonly Action[] = ['positions:read', 'alerts:read', 'commitments:read', 'board:read', 'wall:read', 'live:read', 'handoff:read'];
 
 /** What sales and ops each know and must share (issue 7): both sides write it. */
 const SHARED_KNOWLEDGE: readonly Action[] = ['signals:write', 'lifecycle:write', 'import'];
 
 const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
-	admin: ['events:ingest', 'positions:read', 'alerts:read', 'alerts:ack', 'commitments:read', 'commitments:write', 'board:read', 'board:write', 'handoff:write', ...SHARED_KNOWLEDGE, ...ADMIN_ONLY],
-	ops: ['events:ingest', 'positions:read', 'alerts:read', 'alerts:ack', 'commitments:read', 'commitments:write', 'board:read', 'board:write', 'handoff:write', ...SHARED_KNOWLEDGE],
-	sales: ['positions:read', 'alerts:read', 'commitments:read', 'commitments:write', 'board:read', 'board:write', ...SHARED_KNOWLEDGE],
-	viewer: ['positions:read', 'alerts:read', 'commitments:read', 'board:read']
+	admin: [...READER, 'events:ingest', 'alerts:ack', 'commitments:write', 'board:write', 'boards:create', 'handoff:write', ...SHARED_KNOWLEDGE, ...ADMIN_ONLY],
+	ops: [...READER, 'events:ingest', 'alerts:ack', 'commitments:write', 'board:write', 'boards:create', 'handoff:write', ...SHARED_KNOWLEDGE],
+	sales: [...READER, 'commitments:write', 'board:write', 'boards:create', ...SHARED_KNOWLEDGE],
+	viewer: [...READER]
 };
 
 const SCOPE_ACTIONS: Record<TokenScope, readonly Action[]> = {
 	ingest: ['events:ingest'],
-	read: ['positions:read', 'alerts:read', 'commitments:read', 'board:read'],
-	display: ['positions:read', 'alerts:read', 'commitments:read', 'board:read']
+	read: [...READER],
+	// A wall screen, nothing else (DESIGN "The board's trust model"): its board's document, its wall
+	// snapshot and the live alerts of its sites. Which board and which sites is in the principal.
+	display: ['alerts:read', 'board:read', 'wall:read', 'live:read']
 };
 
 export function can(p: Principal | null | undefined, action: Action): boolean {
@@ -67,7 +89,12 @@ export function can(p: Principal | null | undefined, action: Action): boolean {
 
 /** Sites whose positions and alerts the principal may see; null means every site. */
 export function visibleSites(p: Principal): string[] | null {
-	return p.kind === 'user' ? p.sites : null;
+	return p.kind === 'bootstrap-ingest' ? null : p.sites;
+}
+
+/** The one board a display token belongs to; null for every other principal. */
+export function boardOfToken(p: Principal): string | null {
+	return p.kind === 'token' && p.scope === 'display' ? p.board : null;
 }
 
 export function canSeeSite(p: Principal, site: string | null): boolean {

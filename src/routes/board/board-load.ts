@@ -2,13 +2,27 @@ import { error, redirect, type ServerLoadEvent } from '@sveltejs/kit';
 import { boardIdSchema } from '$lib/contract/commitments';
 import { can } from '$lib/policy/access.policy';
 
+/** Runs a service call for a page; its 403 and 404 become the page's, with the service's reason. */
+export async function refusedAs<T>(call: () => Promise<T>): Promise<T> {
+	try {
+		return await call();
+	} catch (err) {
+		const status = (err as { status?: number }).status;
+		if (status === 403 || status === 404) error(status, (err as Error).message);
+		throw err;
+	}
+}
+
 /** What a board page needs before its document connects: who we are, and the sites to pick from. */
 export async function loadBoard({ locals, url }: Pick<ServerLoadEvent, 'locals' | 'url'>, boardId: string) {
 	const p = locals.principal;
 	if (!p) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
 	if (!can(p, 'board:read')) error(403, 'Your access does not include the board.');
 	if (!boardIdSchema.safeParse(boardId).success) error(404, 'No such board.');
-	const sites = await locals.ctx.services.repos.catalog.listSites();
+	const { services } = locals.ctx;
+	// Refused here as the document would be (Yjs 4403); opening a new board creates it, as the document would.
+	const scope = await refusedAs(() => services.boards.open(p, boardId, { create: true }));
+	const sites = await services.repos.catalog.listSites();
 	const user =
 		p.kind === 'user'
 			? { name: p.name, email: p.email, role: p.role }
@@ -17,6 +31,7 @@ export async function loadBoard({ locals, url }: Pick<ServerLoadEvent, 'locals' 
 		boardId,
 		user,
 		canWrite: can(p, 'board:write'),
-		sites: sites.map((s) => ({ code: s.code, name: s.name }))
+		// A card may ship only from a site inside the board's scope.
+		sites: sites.filter((s) => scope === null || scope.includes(s.code)).map((s) => ({ code: s.code, name: s.name }))
 	};
 }

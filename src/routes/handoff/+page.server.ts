@@ -5,7 +5,7 @@ import { can } from '$lib/policy/access.policy';
 export const load = async ({ locals, url }) => {
 	const p = locals.principal;
 	if (!p) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
-	if (!can(p, 'alerts:read')) error(403, 'Your role may not read handoff notes.');
+	if (!can(p, 'handoff:read')) error(403, 'Your access may not read handoff notes.');
 	const { handoff } = locals.ctx.services;
 	const [notes, sites] = await Promise.all([handoff.list(p, { limit: 100 }), handoff.sitesWithShift(p)]);
 	return {
