@@ -52,6 +52,15 @@ function connect(url: string, board: string, { connect = true } = {}) {
 	return { doc, provider, synced, map: doc.getMap<unknown>('commitments') };
 }
 
+/** From now on, every insert into board_updates fails, as it would with the database away. */
+function failBoardSaves() {
+	return services.sql.unsafe(`
+		create or replace function fail_board_updates() returns trigger language plpgsql as
+		$$ begin raise exception 'injected outage'; end $$;
+		create trigger fail_board_updates before insert on board_updates
+		for each row execute function fail_board_updates();`);
+}
+
 /** A raw socket that has been answered (so its board is loaded); resolves its close code. */
 async function raw(url: string, board: string) {
 	const ws = new WebSocket(`${url}/${board}?token=good-writer`);
@@ -165,11 +174,7 @@ describe('yjs sync server against hostile or broken input', () => {
 
 	it('keeps edits in memory while saving fails, and saves them once the database recovers', async () => {
 		const { url, yjs } = await startServer();
-		await services.sql.unsafe(`
-			create or replace function fail_board_updates() returns trigger language plpgsql as
-			$$ begin raise exception 'injected outage'; end $$;
-			create trigger fail_board_updates before insert on board_updates
-			for each row execute function fail_board_updates();`);
+		await failBoardSaves();
 		const a = connect(url, 'outage');
 		const late = connect(url, 'outage', { connect: false });
 		try {
@@ -197,11 +202,7 @@ describe('yjs sync server against hostile or broken input', () => {
 
 	it('holds a bounded amount unsaved: past it edits are turned away with 1013, resent on reconnect, and none is lost', async () => {
 		const { url, yjs } = await startServer({ maxUnsavedBytes: 2048 });
-		await services.sql.unsafe(`
-			create or replace function fail_board_updates() returns trigger language plpgsql as
-			$$ begin raise exception 'injected outage'; end $$;
-			create trigger fail_board_updates before insert on board_updates
-			for each row execute function fail_board_updates();`);
+		await failBoardSaves();
 		const a = connect(url, 'bounded');
 		const closes: number[] = [];
 		a.provider.on('connection-close', (e) => e && closes.push(e.code));
