@@ -24,6 +24,9 @@ import { SESSION_COOKIE } from './services/auth.service.ts';
 import { createServices, type Services } from './services/services.ts';
 import { seedDemo } from './demo/seed.ts';
 import { startKpiRecorder } from './services/kpi.service.ts';
+import { WebhookQueue } from './webhooks/webhook.queue.ts';
+import { WebhookWorker } from './webhooks/webhook.worker.ts';
+import { WebhookDispatcher } from './webhooks/webhook.dispatcher.ts';
 
 export interface NodeOptions {
 	web: boolean;
@@ -64,7 +67,8 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 	const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
 	redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
 	const queue = new RecomputeQueue({ connection: redis, prefix: config.redisPrefix });
-	const services = createServices(sql, queue, config, log, redis);
+	const webhookQueue = new WebhookQueue({ connection: redis, prefix: config.redisPrefix, maxAttempts: config.webhooks.maxAttempts, backoffMs: config.webhooks.backoffMs });
+	const services = createServices(sql, queue, config, log, redis, webhookQueue);
 
 	if (config.demo) await seedDemo(services, sql, log);
 
@@ -93,6 +97,16 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			})
 		: null;
 	pruner?.start();
+	// Alert webhooks: deliveries are recorded once cluster-wide by the dispatcher and sent by the
+	// webhook worker, both where the recompute workers run, outside the engine's transactions.
+	const webhookWorker = opts.workers
+		? new WebhookWorker({ connection: redis, prefix: config.redisPrefix, webhooks: services.repos.webhooks, config: config.webhooks, log: log.child({ component: 'webhooks' }) })
+		: null;
+	const dispatcher = opts.workers
+		? new WebhookDispatcher({ sql, outbox: services.repos.outbox, webhooks: services.repos.webhooks, queue: webhookQueue, log: log.child({ component: 'webhooks' }) })
+		: null;
+	webhookWorker?.start();
+	await dispatcher?.start();
 	// KPI history (kpi_daily) and lifecycle_change catch-up, now and then where the workers run.
 	const stopKpis = opts.workers ? startKpiRecorder(services.kpi, log.child({ component: 'kpi' }), undefined, services.lifecycle) : null;
 
@@ -165,6 +179,9 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 					await closed;
 				}
 				stopKpis?.();
+				await dispatcher?.stop();
+				await webhookWorker?.close();
+				await webhookQueue.close();
 				await pruner?.stop();
 				await worker?.close();
 				await queue.close();

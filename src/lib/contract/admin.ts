@@ -24,7 +24,7 @@ export const updateUserSchema = z
 	.object({ name: name.optional(), role: z.enum(ROLES).optional(), sites: sites.optional(), disabled: z.boolean().optional() })
 	.strict();
 
-export const createTokenSchema = z.object({ name, scope: z.enum(['ingest', 'read', 'display']) }).strict();
+export const createTokenSchema = z.object({ name, scope: z.enum(['ingest', 'read', 'display', 'metrics']) }).strict();
 
 /** IANA zone names only; Intl knows them on both sides. */
 export const timeZoneSchema = z
@@ -84,7 +84,7 @@ export interface AdminUser {
 export interface AdminToken {
 	id: string;
 	name: string;
-	scope: 'ingest' | 'read' | 'display';
+	scope: 'ingest' | 'read' | 'display' | 'metrics';
 	createdBy: string | null;
 	createdAt: string;
 	revokedAt: string | null;

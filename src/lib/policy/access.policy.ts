@@ -2,7 +2,7 @@
 // all ask this module, so there is exactly one answer per question.
 import type { Role } from '../contract/domain';
 
-export const TOKEN_SCOPES = ['ingest', 'read', 'display'] as const;
+export const TOKEN_SCOPES = ['ingest', 'read', 'display', 'metrics'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** Who is on the other end of a request or socket, after authentication. */
@@ -33,9 +33,13 @@ export type Action =
 	| 'users:manage'
 	| 'tokens:manage'
 	| 'catalog:manage'
-	| 'audit:read';
+	| 'audit:read'
+	/** Configure alert webhooks (they send alert contents off-site). */
+	| 'webhooks:manage'
+	/** Scrape GET /metrics (Prometheus). */
+	| 'metrics:read';
 
-const ADMIN_ONLY: readonly Action[] = ['admin', 'users:manage', 'tokens:manage', 'catalog:manage', 'audit:read'];
+const ADMIN_ONLY: readonly Action[] = ['admin', 'users:manage', 'tokens:manage', 'catalog:manage', 'audit:read', 'webhooks:manage', 'metrics:read'];
 
 /** What sales and ops each know and must share (issue 7): both sides write it. */
 const SHARED_KNOWLEDGE: readonly Action[] = ['signals:write', 'lifecycle:write', 'import'];
@@ -50,7 +54,9 @@ const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
 const SCOPE_ACTIONS: Record<TokenScope, readonly Action[]> = {
 	ingest: ['events:ingest'],
 	read: ['positions:read', 'alerts:read', 'commitments:read', 'board:read'],
-	display: ['positions:read', 'alerts:read', 'commitments:read', 'board:read']
+	display: ['positions:read', 'alerts:read', 'commitments:read', 'board:read'],
+	// A scraper reads operational figures only, never business data.
+	metrics: ['metrics:read']
 };
 
 export function can(p: Principal | null | undefined, action: Action): boolean {
