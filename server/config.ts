@@ -43,7 +43,7 @@ const envSchema = z.object({
 	 */
 	WEBHOOK_ALLOW_HOSTS: z
 		.string()
-		.regex(/^[A-Za-z0-9.:\-\[\], ]*$/, 'must be comma-separated host names or IP addresses')
+		.regex(/^[A-Za-z0-9.:[\], -]*$/, 'must be comma-separated host names or IP addresses')
 		.default(''),
 	/** How long one webhook POST may take before it counts as failed. */
 	WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

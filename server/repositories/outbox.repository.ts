@@ -86,6 +86,15 @@ export class OutboxRepository {
 		}
 	}
 
+	/** How far behind `relayedSeq` the outbox is: rows after it (or still unsequenced) and the oldest one's age. */
+	async lagSince(relayedSeq: number): Promise<{ rows: number; seconds: number }> {
+		const [row] = await this.sql<{ rows: number; seconds: number | null }[]>`
+			select count(*)::int as rows, extract(epoch from now() - min(created_at))::float8 as seconds
+			from outbox where seq > ${relayedSeq} or seq is null
+		`;
+		return { rows: row.rows, seconds: Math.max(0, row.seconds ?? 0) };
+	}
+
 	/** Highest seq pruned so far: a replay from a smaller seq has lost rows. */
 	async prunedThrough(): Promise<number> {
 		const [row] = await this.sql<{ prunedThrough: number }[]>`select pruned_through from outbox_horizon`;
