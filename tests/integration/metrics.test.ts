@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/lib/core/dates.ts';
@@ -77,6 +78,8 @@ describe('GET /metrics', () => {
 			expect(before.has(name), name).toBe(true);
 		}
 		expect(before.get('pb_http_request_duration_seconds')?.type).toBe('histogram');
+		const nan = [...before.values()].flatMap((f) => f.samples).filter((s) => Number.isNaN(s.value) && s.name.startsWith('pb_'));
+		expect(nan).toEqual([]);
 		expect(v(before, 'pb_pg_pool_max')).toBe(20);
 		expect(v(before, 'pb_queue_jobs', { queue: 'webhooks', state: 'waiting' })).toBe(0);
 
@@ -116,5 +119,12 @@ describe('GET /metrics', () => {
 		expect(v(boards, 'pb_board_cards', { board: 'main' })).toBe(1);
 		expect(v(boards, 'pb_board_document_bytes', { board: 'main' })).toBeGreaterThan(50);
 		await eventually(async () => v(await scrape(), 'pb_outbox_lag_rows') === 0);
+
+		// The Grafana dashboard in docs/ asks only for series this node exposes.
+		const dashboard = readFileSync(new URL('../../docs/grafana-promiseboard.json', import.meta.url), 'utf8');
+		const asked = new Set(dashboard.match(/pb_[a-z_]+/g));
+		const exposed = new Set([...boards.values()].flatMap((f) => f.samples.map((s) => s.name)));
+		expect(asked.size).toBeGreaterThan(10);
+		for (const name of asked) expect(exposed.has(name), name).toBe(true);
 	});
 });

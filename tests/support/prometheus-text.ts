@@ -19,10 +19,10 @@ const METRIC = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 
+/** Go's strconv.ParseFloat, which Prometheus uses: NaN and Inf in any case (prom-client writes `Nan`). */
 function parseValue(s: string, line: number): number {
-	if (s === 'NaN') return NaN;
-	if (s === '+Inf' || s === 'Inf') return Infinity;
-	if (s === '-Inf') return -Infinity;
+	const special = /^([+-]?)(nan|inf|infinity)$/i.exec(s);
+	if (special) return special[2].toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
 	if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw new Error(`line ${line}: bad value ${JSON.stringify(s)}`);
 	return Number(s);
 }
