@@ -21,6 +21,7 @@ import { importRoutes } from './import.controller.ts';
 import { skusRoutes } from './skus.controller.ts';
 import { webhooksRoutes } from './webhooks.controller.ts';
 import { metricsRoutes } from './metrics.controller.ts';
+import { openApiRoutes } from './openapi/openapi.controller.ts';
 import { httpMetrics } from '../metrics/http-metrics.middleware.ts';
 import type { Metrics } from '../metrics/metrics.registry.ts';
 import './context.ts';
@@ -48,6 +49,7 @@ export function createHttpApp(d: HttpAppDeps): Express {
 	// with its own (kit.csp in svelte.config.js), whose nonce lets its inline bootstrap run.
 	app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: LOCKED_DOWN_CSP }, crossOriginEmbedderPolicy: false }));
 	app.use(healthRoutes(d.sql, d.redis));
+	app.use(openApiRoutes());
 	app.use(authenticate(d.services));
 	app.use(originCheck(d.config.allowedOrigins));
 	if (d.metrics) app.use(metricsRoutes(d.metrics));
