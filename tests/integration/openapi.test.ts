@@ -86,7 +86,7 @@ describe('GET /api/docs', () => {
 		expect(res.status).toBe(200);
 		const csp = res.headers.get('content-security-policy') ?? '';
 		expect(csp).toContain("script-src 'self'");
-		expect(csp).not.toMatch(/unsafe-eval|https?:/);
+		expect(csp).not.toMatch(/unsafe-eval|unsafe-inline|https?:/);
 		const html = await res.text();
 		expect(html).not.toMatch(/<script>|https?:\/\//);
 		for (const src of html.match(/\/api\/docs\/assets\/[\w.-]+/g) ?? []) expect((await fetch(`${node.url}${src}`)).status, src).toBe(200);

@@ -13,14 +13,14 @@ const ASSETS: Record<string, string> = {
 };
 
 /**
- * The page's own policy instead of the API's deny-all: scripts and styles from this origin only (no
- * inline script at all: the initialiser is a file too). Swagger UI sets element style attributes,
- * hence 'unsafe-inline' for styles only; `connect-src 'self'` lets "Try it out" call this API.
+ * The page's own policy instead of the API's deny-all: scripts and styles from this origin only, no
+ * inline script or style at all (the initialiser is a file too; Swagger UI styles elements through
+ * the CSSOM, which CSP allows). `connect-src 'self'` lets "Try it out" call this API.
  */
 const DOCS_CSP = [
 	"default-src 'none'",
 	"script-src 'self'",
-	"style-src 'self' 'unsafe-inline'",
+	"style-src 'self'",
 	"img-src 'self' data:",
 	"font-src 'self'",
 	"connect-src 'self'",
