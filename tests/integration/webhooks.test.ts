@@ -70,6 +70,9 @@ describe('webhook administration', () => {
 		expect((await createHook({ url: `${rx.url}/x`, format: 'xml', minSeverity: 'low' })).status).toBe(400);
 		expect((await api(node, ops, 'POST', '/api/admin/webhooks', { url: `${rx.url}/x`, format: 'json', minSeverity: 'low' })).status).toBe(403);
 		expect((await api(node, ops, 'GET', '/api/admin/webhooks')).status).toBe(403);
+		expect((await fetch(`${node.url}/api/admin/webhooks`)).status).toBe(401);
+		const metricsToken = (await node.services.auth.createToken('scraper', 'metrics', null)).token;
+		expect((await fetch(`${node.url}/api/admin/webhooks`, { headers: { authorization: `Bearer ${metricsToken}` } })).status).toBe(403);
 		// 127.0.0.1 is on WEBHOOK_ALLOW_HOSTS (the receiver runs on this machine).
 		const ok = await createHook({ url: `${rx.url}/unused`, format: 'json', minSeverity: 'critical', sites: ['nowhere'] });
 		expect(ok.status).toBe(201);
