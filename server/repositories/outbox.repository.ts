@@ -53,6 +53,13 @@ export class OutboxRepository {
 		`;
 	}
 
+	/** Sequenced rows of one topic after `seq`, in order (the webhook dispatcher reads alerts only). */
+	async afterOfTopic(seq: number, topic: OutboxTopic, limit: number): Promise<OutboxRow[]> {
+		return this.sql<OutboxRow[]>`
+			select seq, topic, site, payload from outbox where seq > ${seq} and topic = ${topic} order by seq limit ${limit}
+		`;
+	}
+
 	async lastSeq(): Promise<number> {
 		const [row] = await this.sql<{ seq: number | null }[]>`select max(seq) as seq from outbox`;
 		return row?.seq ?? 0;

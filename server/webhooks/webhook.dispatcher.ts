@@ -78,7 +78,8 @@ export class WebhookDispatcher {
 		for (;;) {
 			const { ids, more } = await this.d.sql.begin(async (tx) => {
 				const cursor = await this.d.webhooks.lockCursor(tx);
-				const rows = await this.d.outbox.after(cursor, BATCH);
+				// Only alert rows matter: positions and verdicts are filtered out in Postgres, not shipped here.
+				const rows = await this.d.outbox.afterOfTopic(cursor, 'alert', BATCH);
 				if (rows.length === 0) return { ids: [], more: false };
 				const hooks = await this.d.webhooks.list(tx);
 				const ids = await this.d.webhooks.insertDeliveries(tx, deliveriesFor(rows, hooks));
