@@ -32,4 +32,11 @@ describe('loadConfig', () => {
 	it('accepts PORT=0 for any free port and DEMO=1', () => {
 		expect(loadConfig({ PORT: '0', DEMO: '1' })).toMatchObject({ port: 0, demo: true });
 	});
+
+	it('parses the webhook allow list and limits', () => {
+		const c = loadConfig({ WEBHOOK_ALLOW_HOSTS: ' 127.0.0.1, Receiver.Local ,[::1]', WEBHOOK_TIMEOUT_MS: '2500', WEBHOOK_PAUSE_AFTER: '3' });
+		expect(c.webhooks).toMatchObject({ allowHosts: ['127.0.0.1', 'receiver.local', '::1'], timeoutMs: 2500, pauseAfter: 3 });
+		expect(loadConfig({}).webhooks).toEqual({ allowHosts: [], timeoutMs: 10_000, maxAttempts: 10, backoffMs: 2000, pauseAfter: 20, concurrency: 16 });
+		expect(() => loadConfig({ WEBHOOK_ALLOW_HOSTS: 'a/b', WEBHOOK_TIMEOUT_MS: '5' })).toThrow(/WEBHOOK_ALLOW_HOSTS.*WEBHOOK_TIMEOUT_MS/);
+	});
 });

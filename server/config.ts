@@ -38,7 +38,25 @@ const envSchema = z.object({
 	/** Socket.IO `heartbeat` interval: wall screens call themselves stale after two missed beats. */
 	HEARTBEAT_MS: z.coerce.number().int().min(200).max(300_000).default(10_000),
 	/** Largest encoded board document a client edit may produce; past it edits are refused. */
-	BOARD_MAX_BYTES: z.coerce.number().int().min(16 * 1024).max(512 * 1024 * 1024).default(8 * 1024 * 1024)
+	BOARD_MAX_BYTES: z.coerce.number().int().min(16 * 1024).max(512 * 1024 * 1024).default(8 * 1024 * 1024),
+	/**
+	 * Hosts a webhook may target although they resolve to loopback, link-local or this server's own
+	 * addresses (comma-separated hostnames or IP literals, e.g. a receiver on the same machine).
+	 */
+	WEBHOOK_ALLOW_HOSTS: z
+		.string()
+		.regex(/^[A-Za-z0-9.:[\], -]*$/, 'must be comma-separated host names or IP addresses')
+		.default(''),
+	/** How long one webhook POST may take before it counts as failed. */
+	WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+	/** Attempts per delivery (the first one included) before it is given up as failed. */
+	WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+	/** First retry delay; each next one doubles, with jitter. */
+	WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
+	/** Consecutive failed attempts (across deliveries) that pause a hook until an admin resumes it. */
+	WEBHOOK_PAUSE_AFTER: z.coerce.number().int().min(1).max(1000).default(20),
+	/** Webhook POSTs a worker process makes at once (each hook gets at most 2 of them). */
+	WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16)
 });
 
 export interface Config {
@@ -60,6 +78,16 @@ export interface Config {
 	outboxPruneEveryMs: number;
 	heartbeatMs: number;
 	boardMaxBytes: number;
+	webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+	allowHosts: string[];
+	timeoutMs: number;
+	maxAttempts: number;
+	backoffMs: number;
+	pauseAfter: number;
+	concurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +130,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,
 		outboxPruneEveryMs: e.OUTBOX_PRUNE_EVERY_MS,
 		heartbeatMs: e.HEARTBEAT_MS,
-		boardMaxBytes: e.BOARD_MAX_BYTES
+		boardMaxBytes: e.BOARD_MAX_BYTES,
+		webhooks: {
+			allowHosts: e.WEBHOOK_ALLOW_HOSTS.split(',')
+				.map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'))
+				.filter(Boolean),
+			timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+			maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+			backoffMs: e.WEBHOOK_BACKOFF_MS,
+			pauseAfter: e.WEBHOOK_PAUSE_AFTER,
+			concurrency: e.WEBHOOK_CONCURRENCY
+		}
 	};
 }

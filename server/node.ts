@@ -26,6 +26,11 @@ import { SESSION_COOKIE } from './services/auth.service.ts';
 import { createServices, type Services } from './services/services.ts';
 import { seedDemo } from './demo/seed.ts';
 import { startKpiRecorder } from './services/kpi.service.ts';
+import { WebhookQueue } from './webhooks/webhook.queue.ts';
+import { Metrics } from './metrics/metrics.registry.ts';
+import { registerSources } from './metrics/metrics.sources.ts';
+import { WebhookWorker } from './webhooks/webhook.worker.ts';
+import { WebhookDispatcher } from './webhooks/webhook.dispatcher.ts';
 
 export interface NodeOptions {
 	web: boolean;
@@ -40,6 +45,8 @@ export interface RunningNode {
 	sql: Sql;
 	services: Services;
 	worker: RecomputeWorker | null;
+	/** This node's Prometheus registry (GET /metrics on web nodes). */
+	metrics: Metrics;
 	/** The Socket.IO server of a web node (benchmarks compare against a bare broadcast on it). */
 	io: PbServer | null;
 	close(): Promise<void>;
@@ -60,13 +67,16 @@ async function loadSvelteKit(log: Logger): Promise<RequestHandler> {
 /** Starts a web node, a worker node, or both in one process, on one http.Server. */
 export async function startNode(config: Config, log: Logger, opts: NodeOptions): Promise<RunningNode> {
 	await ensureDatabase(config.databaseUrl, log);
-	const sql = connect(config.databaseUrl, { max: opts.web ? 20 : 10 });
+	const poolMax = opts.web ? 20 : 10;
+	const sql = connect(config.databaseUrl, { max: poolMax });
+	const metrics = new Metrics();
 	await migrate(sql, log);
 
 	const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
 	redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
 	const queue = new RecomputeQueue({ connection: redis, prefix: config.redisPrefix });
-	const services = createServices(sql, queue, config, log, redis);
+	const webhookQueue = new WebhookQueue({ connection: redis, prefix: config.redisPrefix, maxAttempts: config.webhooks.maxAttempts, backoffMs: config.webhooks.backoffMs });
+	const services = createServices(sql, queue, config, log, redis, webhookQueue);
 
 	if (config.demo) await seedDemo(services, sql, log);
 
@@ -83,6 +93,10 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			sweepEveryMs: config.sweepEveryMs,
 			log: log.child({ component: 'worker' })
 		});
+		worker.onJobDone((lagMs, runMs) => {
+			metrics.queueWaitSeconds.observe({ queue: 'recompute' }, lagMs / 1000);
+			metrics.recomputeSeconds.observe(runMs / 1000);
+		});
 		worker.start();
 	}
 	// Pruning runs where the workers run, so a deployment has it exactly when it has workers at all.
@@ -95,6 +109,26 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			})
 		: null;
 	pruner?.start();
+	// Alert webhooks: deliveries are recorded once cluster-wide by the dispatcher and sent by the
+	// webhook worker, both where the recompute workers run, outside the engine's transactions.
+	const webhookWorker = opts.workers
+		? new WebhookWorker({
+				connection: redis,
+				prefix: config.redisPrefix,
+				webhooks: services.repos.webhooks,
+				config: config.webhooks,
+				log: log.child({ component: 'webhooks' }),
+				onAttempt: (outcome, seconds) => {
+					metrics.webhookDeliveries.inc({ outcome });
+					metrics.webhookSeconds.observe(seconds);
+				}
+			})
+		: null;
+	const dispatcher = opts.workers
+		? new WebhookDispatcher({ sql, outbox: services.repos.outbox, webhooks: services.repos.webhooks, queue: webhookQueue, log: log.child({ component: 'webhooks' }) })
+		: null;
+	webhookWorker?.start();
+	await dispatcher?.start();
 	// KPI history (kpi_daily) and lifecycle_change catch-up, now and then where the workers run.
 	const stopKpis = opts.workers ? startKpiRecorder(services.kpi, log.child({ component: 'kpi' }), undefined, services.lifecycle) : null;
 
@@ -106,7 +140,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 	let port = 0;
 	if (opts.web) {
 		const svelteKit = opts.app === false ? undefined : await loadSvelteKit(log);
-		const app = createHttpApp({ config, services, sql, redis, log, svelteKit });
+		const app = createHttpApp({ config, services, sql, redis, log, svelteKit, metrics });
 		http = createServer(app);
 		sockets = createSocketServer(http, {
 			services,
@@ -155,6 +189,20 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			http!.listen(config.port, config.host, () => resolve());
 		});
 		port = (http.address() as AddressInfo).port;
+		const io = sockets.io;
+		const relay = sockets.relay;
+		registerSources(metrics, {
+			sql,
+			poolMax,
+			outbox: services.repos.outbox,
+			queues: [
+				{ name: 'recompute', queue: queue.queue },
+				{ name: 'webhooks', queue: webhookQueue.queue }
+			],
+			socketClients: () => io.engine.clientsCount,
+			relayedSeq: () => relay.relayedSeq,
+			yjs
+		});
 		log.info({ port, host: config.host }, `listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`);
 	}
 
@@ -166,6 +214,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 		services,
 		worker,
 		io: sockets?.io ?? null,
+		metrics,
 		close() {
 			closing ??= (async () => {
 				if (http) {
@@ -178,6 +227,9 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 					await closed;
 				}
 				stopKpis?.();
+				await dispatcher?.stop();
+				await webhookWorker?.close();
+				await webhookQueue.close();
 				await pruner?.stop();
 				await worker?.close();
 				await queue.close();

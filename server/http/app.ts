@@ -19,6 +19,11 @@ import { sessionRoutes } from './session.controller.ts';
 import { wallRoutes } from './wall.controller.ts';
 import { importRoutes } from './import.controller.ts';
 import { skusRoutes } from './skus.controller.ts';
+import { webhooksRoutes } from './webhooks.controller.ts';
+import { metricsRoutes } from './metrics.controller.ts';
+import { openApiRoutes } from './openapi/openapi.controller.ts';
+import { httpMetrics } from '../metrics/http-metrics.middleware.ts';
+import type { Metrics } from '../metrics/metrics.registry.ts';
 import './context.ts';
 
 export interface HttpAppDeps {
@@ -27,6 +32,8 @@ export interface HttpAppDeps {
 	sql: Sql;
 	redis: Redis;
 	log: Logger;
+	/** Prometheus metrics of this node; absent: no /metrics and no HTTP timing. */
+	metrics?: Metrics;
 	/** adapter-node's handler from build/handler.js; absent in API-only tests. */
 	svelteKit?: RequestHandler;
 }
@@ -37,20 +44,24 @@ export function createHttpApp(d: HttpAppDeps): Express {
 	const app = express();
 	app.disable('x-powered-by');
 	app.set('trust proxy', 'loopback');
+	if (d.metrics) app.use(httpMetrics(d.metrics));
 	// API answers and assets get a CSP that allows nothing; SvelteKit replaces it on the pages it renders
 	// with its own (kit.csp in svelte.config.js), whose nonce lets its inline bootstrap run.
 	app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: LOCKED_DOWN_CSP }, crossOriginEmbedderPolicy: false }));
 	app.use(healthRoutes(d.sql, d.redis));
+	app.use(openApiRoutes());
 	app.use(authenticate(d.services));
 	app.use(confineDisplayTokens());
 	app.use(originCheck(d.config.allowedOrigins));
+	if (d.metrics) app.use(metricsRoutes(d.metrics));
 	app.use('/api/session', express.json({ limit: '16kb' }));
 	app.use(sessionRoutes(d.services));
 	app.use('/api/events', ingestRateLimit(d.services.limits));
-	app.use(eventsRoutes(d.services));
+	app.use(eventsRoutes(d.services, d.metrics));
 	app.use(availabilityRoutes(d.services));
 	app.use(alertsRoutes(d.services));
 	app.use(commitmentsRoutes(d.services));
+	app.use(webhooksRoutes(d.services));
 	app.use(adminRoutes(d.services));
 	app.use(notificationsRoutes(d.services));
 	app.use(handoffRoutes(d.services));

@@ -6,7 +6,8 @@ import type { Services } from '../services/services.ts';
 import { requireAction } from './middleware.ts';
 import { parse } from './validate.ts';
 
-const listQuery = z.object({
+/** `GET /api/positions` query (also named by the OpenAPI registry). */
+export const positionsQuerySchema = z.object({
 	site: z.string().min(1).max(64).optional(),
 	q: z.string().max(100).optional(),
 	limit: z.coerce.number().int().min(1).max(1000).default(200),
@@ -23,7 +24,7 @@ export function availabilityRoutes(s: Services): Router {
 		res.json(await s.availability.promiseCheck(req.principal!, parse(promiseCheckSchema, req.body, 'body')));
 	});
 	r.get('/api/positions', requireAction('positions:read'), async (req, res) => {
-		res.json(await s.availability.list(req.principal!, parse(listQuery, req.query, 'query')));
+		res.json(await s.availability.list(req.principal!, parse(positionsQuerySchema, req.query, 'query')));
 	});
 	return r;
 }

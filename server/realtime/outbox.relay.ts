@@ -47,6 +47,11 @@ export class OutboxRelay {
 		private readonly log: Logger
 	) {}
 
+	/** The last seq this node relayed (metrics: outbox lag). */
+	get relayedSeq(): number {
+		return this.lastSeq;
+	}
+
 	async start(): Promise<void> {
 		this.lastSeq = await this.outbox.lastSeq();
 		this.running = true;

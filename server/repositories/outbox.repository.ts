@@ -53,6 +53,13 @@ export class OutboxRepository {
 		`;
 	}
 
+	/** Sequenced rows of one topic after `seq`, in order (the webhook dispatcher reads alerts only). */
+	async afterOfTopic(seq: number, topic: OutboxTopic, limit: number): Promise<OutboxRow[]> {
+		return this.sql<OutboxRow[]>`
+			select seq, topic, site, payload from outbox where seq > ${seq} and topic = ${topic} order by seq limit ${limit}
+		`;
+	}
+
 	async lastSeq(): Promise<number> {
 		const [row] = await this.sql<{ seq: number | null }[]>`select max(seq) as seq from outbox`;
 		return row?.seq ?? 0;
@@ -84,6 +91,15 @@ export class OutboxRepository {
 			total += n;
 			if (n < batch) return total;
 		}
+	}
+
+	/** How far behind `relayedSeq` the outbox is: rows after it (or still unsequenced) and the oldest one's age. */
+	async lagSince(relayedSeq: number): Promise<{ rows: number; seconds: number }> {
+		const [row] = await this.sql<{ rows: number; seconds: number | null }[]>`
+			select count(*)::int as rows, extract(epoch from now() - min(created_at))::float8 as seconds
+			from outbox where seq > ${relayedSeq} or seq is null
+		`;
+		return { rows: row.rows, seconds: Math.max(0, row.seconds ?? 0) };
 	}
 
 	/** Highest seq pruned so far: a replay from a smaller seq has lost rows. */

@@ -25,6 +25,8 @@ import { ImportRepository } from '../repositories/import.repository.ts';
 import { KpiRepository } from '../repositories/kpi.repository.ts';
 import { SignalsRepository } from '../repositories/signals.repository.ts';
 import { SkusRepository } from '../repositories/skus.repository.ts';
+import { WebhooksRepository } from '../repositories/webhooks.repository.ts';
+import type { WebhookQueue } from '../webhooks/webhook.queue.ts';
 import { AdminService } from './admin.service.ts';
 import { AuthService } from './auth.service.ts';
 import { IngestService } from './ingest.service.ts';
@@ -45,6 +47,7 @@ import { KpiService } from './kpi.service.ts';
 import { LifecycleService } from './lifecycle.service.ts';
 import { SignalsService } from './signals.service.ts';
 import { SkusService } from './skus.service.ts';
+import { WebhooksService } from './webhooks.service.ts';
 
 export interface Repositories {
 	audit: AuditRepository;
@@ -69,6 +72,7 @@ export interface Repositories {
 	kpi: KpiRepository;
 	signals: SignalsRepository;
 	skus: SkusRepository;
+	webhooks: WebhooksRepository;
 }
 
 export interface Services {
@@ -94,13 +98,21 @@ export interface Services {
 	lifecycle: LifecycleService;
 	signals: SignalsService;
 	skus: SkusService;
+	webhooks: WebhooksService;
 }
 
 /**
  * Wires repositories into services; the only place that knows every constructor. `redis` backs the
  * rate limits shared across nodes; without it they are per process.
  */
-export function createServices(sql: Sql, queue: RecomputeQueue, config: Config, log: Logger, redis: Redis | null = null): Services {
+export function createServices(
+	sql: Sql,
+	queue: RecomputeQueue,
+	config: Config,
+	log: Logger,
+	redis: Redis | null = null,
+	webhookQueue: WebhookQueue | null = null
+): Services {
 	const repos: Repositories = {
 		audit: new AuditRepository(sql),
 		catalogAdmin: new CatalogAdminRepository(sql),
@@ -123,7 +135,8 @@ export function createServices(sql: Sql, queue: RecomputeQueue, config: Config, 
 		imports: new ImportRepository(sql),
 		kpi: new KpiRepository(sql),
 		signals: new SignalsRepository(sql),
-		skus: new SkusRepository(sql)
+		skus: new SkusRepository(sql),
+		webhooks: new WebhooksRepository(sql)
 	};
 	const limits = new RateLimits(redis, config.redisPrefix);
 	const auth = new AuthService({ ...repos, limits, sessionSecret: config.sessionSecret, ingestToken: config.ingestToken });
@@ -153,6 +166,7 @@ export function createServices(sql: Sql, queue: RecomputeQueue, config: Config, 
 		kpi: new KpiService(repos),
 		lifecycle,
 		signals: new SignalsService({ sql, repos, queue, log }),
-		skus: new SkusService(sql, repos, lifecycle)
+		skus: new SkusService(sql, repos, lifecycle),
+		webhooks: new WebhooksService({ ...repos, queue: webhookQueue, allowHosts: config.webhooks.allowHosts })
 	};
 }

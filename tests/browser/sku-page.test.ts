@@ -59,11 +59,20 @@ describe('SKU page', () => {
 
 	it('draws the ATP chart for the chosen site', async () => {
 		const chart = page.getByTestId('atp-chart');
-		expect(await chart.locator('path[data-series="atp"]').getAttribute('d')).toMatch(/^M/);
-		expect(await chart.locator('path[data-series="projected"]').getAttribute('d')).toMatch(/^M/);
-		expect(await chart.locator('svg[role="img"]').getAttribute('aria-label')).toContain('K-1 at EAST: available to promise today');
+		// uPlot draws on a canvas; its legend names each series and shows the hovered day's values.
+		await expect.poll(() => chart.locator('tr[data-series="atp"]').count()).toBe(1);
+		expect(await chart.locator('tr[data-series="projected"]').count()).toBe(1);
+		expect((await chart.locator('canvas').boundingBox())?.width).toBeGreaterThan(300);
+		const label = await chart.locator('[role="img"]').getAttribute('aria-label');
+		expect(label).toContain('K-1 at EAST: available to promise today');
+		// Hovering today shows today's ATP, the figure the summary reads out.
+		const plot = (await chart.locator('.u-over').boundingBox())!;
+		await page.mouse.move(plot.x + 1, plot.y + plot.height / 2);
+		const atpToday = /available to promise today (-?\d+)/.exec(label!)![1];
+		await expect.poll(() => chart.locator('tr[data-series="atp"] .u-value').textContent({ timeout: 1000 })).toBe(Number(atpToday).toLocaleString('en-US'));
+		expect(await chart.locator('tr[data-series="projected"] .u-value').textContent()).toMatch(/^-?[\d,]+$/);
 		await page.getByRole('button', { name: 'WEST', exact: true }).click();
-		await expect.poll(() => chart.locator('svg[role="img"]').getAttribute('aria-label')).toContain('K-1 at WEST');
+		await expect.poll(() => chart.locator('[role="img"]').getAttribute('aria-label')).toContain('K-1 at WEST');
 		await page.getByRole('button', { name: 'EAST', exact: true }).click();
 	});
 
@@ -75,7 +84,7 @@ describe('SKU page', () => {
 		await form.getByLabel('Per').selectOption('week');
 		await form.getByRole('button', { name: 'Record signal' }).click();
 		await expect.poll(() => page.getByTestId('signals').textContent()).toContain('Acme: ~60/week');
-		const forecast = page.getByTestId('atp-chart').locator('path[data-series="forecast"]');
+		const forecast = page.getByTestId('atp-chart').locator('tr[data-series="forecast"]');
 		await expect.poll(() => forecast.count(), { timeout: 10_000 }).toBe(1);
 		await page.getByLabel('Count forecast demand (signals)').uncheck();
 		expect(await forecast.count()).toBe(0);

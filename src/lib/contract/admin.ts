@@ -27,7 +27,7 @@ export const updateUserSchema = z
 
 /** A display token belongs to one board (`board` required, and only for display); other scopes to none. */
 export const createTokenSchema = z
-	.object({ name, scope: z.enum(['ingest', 'read', 'display']), board: boardIdSchema.optional() })
+	.object({ name, scope: z.enum(['ingest', 'read', 'display', 'metrics']), board: boardIdSchema.optional() })
 	.strict()
 	.superRefine((t, ctx) => {
 		if (t.scope === 'display' && !t.board) ctx.addIssue({ code: 'custom', path: ['board'], message: 'a display token needs the board it shows' });
@@ -104,7 +104,7 @@ export interface AdminUser {
 export interface AdminToken {
 	id: string;
 	name: string;
-	scope: 'ingest' | 'read' | 'display';
+	scope: 'ingest' | 'read' | 'display' | 'metrics';
 	/** The board a display token shows; null for other scopes. */
 	board: string | null;
 	createdBy: string | null;

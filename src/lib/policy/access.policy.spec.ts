@@ -30,6 +30,15 @@ describe('access policy', () => {
 		for (const a of writes) expect(can(user('viewer'), a)).toBe(false);
 	});
 
+	it('lets a metrics token scrape metrics and nothing else; webhooks and metrics are otherwise the admin\'s', () => {
+		const metrics = { kind: 'token', tokenId: 't', name: 'prometheus', scope: 'metrics' } as const;
+		expect(can(metrics, 'metrics:read')).toBe(true);
+		for (const a of ['positions:read', 'alerts:read', 'board:read', 'events:ingest', 'webhooks:manage', 'admin'] as Action[]) expect(can(metrics, a), a).toBe(false);
+		expect([can(user('admin'), 'webhooks:manage'), can(user('admin'), 'metrics:read')]).toEqual([true, true]);
+		for (const role of ['ops', 'sales', 'viewer'] as const) expect([can(user(role), 'webhooks:manage'), can(user(role), 'metrics:read')], role).toEqual([false, false]);
+		for (const scope of ['ingest', 'read', 'display'] as const) expect(can({ kind: 'token', tokenId: 't', name: 'n', scope }, 'metrics:read')).toBe(false);
+	});
+
 	it('refuses everything to nobody', () => {
 		expect(can(null, 'positions:read')).toBe(false);
 		expect(can({ kind: 'bootstrap-ingest' }, 'positions:read')).toBe(false);

@@ -2,7 +2,7 @@
 // all ask this module, so there is exactly one answer per question.
 import type { Role } from '../contract/domain';
 
-export const TOKEN_SCOPES = ['ingest', 'read', 'display'] as const;
+export const TOKEN_SCOPES = ['ingest', 'read', 'display', 'metrics'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** Who is on the other end of a request or socket, after authentication. */
@@ -50,9 +50,13 @@ export type Action =
 	/** List, create and re-scope boards. */
 	| 'boards:manage'
 	| 'catalog:manage'
-	| 'audit:read';
+	| 'audit:read'
+	/** Configure alert webhooks (they send alert contents off-site). */
+	| 'webhooks:manage'
+	/** Scrape GET /metrics (Prometheus). */
+	| 'metrics:read';
 
-const ADMIN_ONLY: readonly Action[] = ['admin', 'users:manage', 'tokens:manage', 'boards:manage', 'catalog:manage', 'audit:read'];
+const ADMIN_ONLY: readonly Action[] = ['admin', 'users:manage', 'tokens:manage', 'boards:manage', 'catalog:manage', 'audit:read', 'webhooks:manage', 'metrics:read'];
 
 /** What every signed-in person may read. */
 const READER: readonly Action[] = ['positions:read', 'alerts:read', 'commitments:read', 'board:read', 'wall:read', 'live:read', 'handoff:read'];
@@ -72,7 +76,9 @@ const SCOPE_ACTIONS: Record<TokenScope, readonly Action[]> = {
 	read: [...READER],
 	// A wall screen, nothing else (DESIGN "The board's trust model"): its board's document, its wall
 	// snapshot and the live alerts of its sites. Which board and which sites is in the principal.
-	display: ['alerts:read', 'board:read', 'wall:read', 'live:read']
+	display: ['alerts:read', 'board:read', 'wall:read', 'live:read'],
+	// A scraper reads operational figures only, never business data.
+	metrics: ['metrics:read']
 };
 
 export function can(p: Principal | null | undefined, action: Action): boolean {
