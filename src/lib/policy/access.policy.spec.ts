@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../contract/domain';
-import { can, canSeeSite, changeEndsSessions, TOKEN_SCOPES, userChangeRefusal, type Action, type Principal } from './access.policy';
+import { can, canSeeSite, changeEndsSessions, TOKEN_SCOPES, userChangeRefusal, type Action, type Principal, type TokenScope } from './access.policy';
 
-const token = (scope: 'ingest' | 'read' | 'display', board: string | null = null): Principal => ({ kind: 'token', tokenId: 't', name: 'n', scope, board, sites: null });
+const token = (scope: TokenScope, board: string | null = null): Principal => ({ kind: 'token', tokenId: 't', name: 'n', scope, board, sites: null });
 const user = (role: Role, sites: string[] | null = null): Principal => ({
 	kind: 'user',
 	userId: 'u',
@@ -31,12 +31,12 @@ describe('access policy', () => {
 	});
 
 	it('lets a metrics token scrape metrics and nothing else; webhooks and metrics are otherwise the admin\'s', () => {
-		const metrics = { kind: 'token', tokenId: 't', name: 'prometheus', scope: 'metrics' } as const;
+		const metrics = token('metrics');
 		expect(can(metrics, 'metrics:read')).toBe(true);
 		for (const a of ['positions:read', 'alerts:read', 'board:read', 'events:ingest', 'webhooks:manage', 'admin'] as Action[]) expect(can(metrics, a), a).toBe(false);
 		expect([can(user('admin'), 'webhooks:manage'), can(user('admin'), 'metrics:read')]).toEqual([true, true]);
 		for (const role of ['ops', 'sales', 'viewer'] as const) expect([can(user(role), 'webhooks:manage'), can(user(role), 'metrics:read')], role).toEqual([false, false]);
-		for (const scope of ['ingest', 'read', 'display'] as const) expect(can({ kind: 'token', tokenId: 't', name: 'n', scope }, 'metrics:read')).toBe(false);
+		for (const scope of ['ingest', 'read', 'display'] as const) expect(can(token(scope), 'metrics:read')).toBe(false);
 	});
 
 	it('refuses everything to nobody', () => {
