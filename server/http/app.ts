@@ -49,9 +49,10 @@ export function createHttpApp(d: HttpAppDeps): Express {
 	// with its own (kit.csp in svelte.config.js), whose nonce lets its inline bootstrap run.
 	app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: LOCKED_DOWN_CSP }, crossOriginEmbedderPolicy: false }));
 	app.use(healthRoutes(d.sql, d.redis));
-	app.use(openApiRoutes());
 	app.use(authenticate(d.services));
 	app.use(confineDisplayTokens());
+	// Public, but a display token is confined to its wall even here (CONTRACT: 403 everywhere else).
+	app.use(openApiRoutes());
 	app.use(originCheck(d.config.allowedOrigins));
 	if (d.metrics) app.use(metricsRoutes(d.metrics));
 	app.use('/api/session', express.json({ limit: '16kb' }));
