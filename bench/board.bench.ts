@@ -118,7 +118,7 @@ async function memory(node: RunningNode, n: number) {
 	const update = await seedBigBoard(node, n);
 	// A registry of our own with the same board machinery as a node's (guard shadow, projection).
 	const documents = new BoardDocuments({ store: createBoardDocumentsRepository(node.sql), log });
-	const sync = startBoardSync({ documents, services: { board: node.services.board, commitments: { useBoard: () => {} } as never }, relay: null, log });
+	const sync = startBoardSync({ documents, services: { board: node.services.board, repos: node.services.repos, commitments: { useBoard: () => {} } as never }, relay: null, log });
 	const processHeap = heapAfterGc();
 	const empty = await documents.acquire('empty');
 	await settle(300);

@@ -130,7 +130,14 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			canWrite: (p) => can(p, 'board:write')
 		});
 		// Field ownership, projection into commitments, verdicts into `computed`, REST writes into boards.
-		board = startBoardSync({ documents: yjs.documents, services, relay: sockets.relay, log: log.child({ component: 'board' }) });
+		board = startBoardSync({
+			documents: yjs.documents,
+			services,
+			relay: sockets.relay,
+			log: log.child({ component: 'board' }),
+			// Other web nodes holding the same boards get their updates and presence through Redis.
+			cluster: { redis, prefix: config.redisPrefix }
+		});
 		stopYjsRevalidation = revalidateYjs(yjs, (ps) => services.auth.revoked(ps), log.child({ component: 'yjs' }));
 		http.on('upgrade', (req, socket, head) => {
 			if (isYjsUpgrade(req)) yjs!.handleUpgrade(req, socket, head);

@@ -7,6 +7,7 @@ import { AuditRepository } from '../repositories/audit.repository.ts';
 import { CatalogAdminRepository } from '../repositories/catalog-admin.repository.ts';
 import { AlertsRepository } from '../repositories/alerts.repository.ts';
 import { BoardRepository } from '../repositories/board.repository.ts';
+import { BoardLogRepository } from '../repositories/board-log.repository.ts';
 import { CatalogRepository } from '../repositories/catalog.repository.ts';
 import { CommitmentsRepository } from '../repositories/commitments.repository.ts';
 import { EventsRepository } from '../repositories/events.repository.ts';
@@ -48,6 +49,7 @@ export interface Repositories {
 	catalogAdmin: CatalogAdminRepository;
 	alerts: AlertsRepository;
 	board: BoardRepository;
+	boardLog: BoardLogRepository;
 	catalog: CatalogRepository;
 	commitments: CommitmentsRepository;
 	events: EventsRepository;
@@ -99,6 +101,7 @@ export function createServices(sql: Sql, queue: RecomputeQueue, config: Config, 
 		catalogAdmin: new CatalogAdminRepository(sql),
 		alerts: new AlertsRepository(sql),
 		board: new BoardRepository(sql),
+		boardLog: new BoardLogRepository(sql),
 		catalog: new CatalogRepository(sql),
 		commitments: new CommitmentsRepository(sql),
 		events: new EventsRepository(sql),

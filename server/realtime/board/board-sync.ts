@@ -1,41 +1,61 @@
+import type { Redis } from 'ioredis';
 import type { CommitmentRiskMessage } from '../../../src/lib/contract/socket-events.ts';
 import type { Logger } from '../../logger.ts';
 import type { Services } from '../../services/services.ts';
 import type { OutboxRelay } from '../outbox.relay.ts';
 import type { BoardDocuments } from '../yjs/board-documents.ts';
+import { BoardCatchup, type CatchupOptions } from './board-catchup.ts';
 import { BoardComputed } from './board-computed.ts';
 import { BoardGuard } from './board-guard.ts';
 import { BoardProjection, type ProjectionOptions } from './board-projection.ts';
+import { BoardRelay } from './board-relay.ts';
 import { BoardRestWriter } from './board-rest-writer.ts';
 
 export interface BoardSyncDeps {
 	documents: BoardDocuments;
-	services: Pick<Services, 'board' | 'commitments'>;
+	services: Pick<Services, 'board' | 'commitments' | 'repos'>;
 	/** This node's outbox relay: the engine's verdicts reach the loaded boards through it. */
 	relay: Pick<OutboxRelay, 'tap'> | null;
 	log: Logger;
 	projection?: ProjectionOptions;
+	catchup?: CatchupOptions;
+	/** Other web nodes: board updates and presence relayed through this Redis (null: this node alone). */
+	cluster?: { redis: Redis; prefix: string } | null;
 }
 
 export interface BoardSync {
 	readonly projection: BoardProjection;
+	readonly catchup: BoardCatchup;
+	readonly relay: BoardRelay | null;
 	close(): Promise<void>;
 }
 
 /**
- * Everything the server does to board documents besides syncing them: field ownership, the
- * projection into the commitments table, verdicts into `computed`, and REST writes into the
- * document. Start it before any board loads: the guard needs to see every board from its load on.
+ * Everything the server does to board documents besides syncing them with clients: field
+ * ownership, the projection of the stored log into the commitments table, verdicts into `computed`,
+ * REST writes into the document, and the other web nodes (relay through Redis, catch-up from the
+ * log). Start it before any board loads: the guard needs to see every board from its load on.
  */
 export function startBoardSync(d: BoardSyncDeps): BoardSync {
 	const { documents, services, log } = d;
 	const computed = new BoardComputed(documents, log);
-	const projection = new BoardProjection(documents, services.board, (boardId, id, card, outcome) => {
+	const projection = new BoardProjection(documents, services.board, services.repos.boardLog, (boardId, id, card, outcome) => {
 		// No SKU×site recompute covers a card without a site: its verdict is unknown until ops picks one.
 		if (outcome === 'stored' && card && !card.site && ['requested', 'confirmed'].includes(card.status ?? 'requested')) {
 			computed.apply({ id, board: boardId, risk: 'unknown', shortQty: 0, earliestDate: null, checkedAt: new Date().toISOString() });
 		}
 	}, log, d.projection);
+	const catchup = new BoardCatchup(documents, services.repos.boardLog, log, d.catchup);
+	const relay = d.cluster
+		? new BoardRelay({
+				...d.cluster,
+				documents,
+				log,
+				onReconnect: () => catchup.all(),
+				// Published before the subscription was active: saved by then, or soon (the sweep reads it).
+				onSubscribed: (boardId) => void catchup.catchUp(boardId)
+			})
+		: null;
 	const guard = new BoardGuard(documents, (note) => {
 		services.board.recordRevert(note.boardId, note.id, note.actor, note.field, note.attempted).catch((err) => log.error({ err }, 'recording a revert failed'));
 	}, log);
@@ -43,10 +63,12 @@ export function startBoardSync(d: BoardSyncDeps): BoardSync {
 	const offs = [
 		guard.attach(),
 		projection.attach(),
+		catchup.attach(),
+		relay?.attach() ?? (() => {}),
 		documents.onLoad(({ boardId }) => {
 			void (async () => {
 				const rows = await services.board.boardRows(boardId);
-				await projection.reconcile(boardId, rows);
+				await projection.backfill(boardId, rows);
 				await computed.fill(boardId, rows);
 			})().catch((err) => log.error({ err, boardId }, 'comparing a loaded board with its commitments failed'));
 		}),
@@ -56,8 +78,12 @@ export function startBoardSync(d: BoardSyncDeps): BoardSync {
 
 	return {
 		projection,
+		catchup,
+		relay,
 		async close() {
 			services.commitments.useBoard(null);
+			catchup.close();
+			await relay?.close();
 			await projection.close();
 			offs.forEach((off) => off());
 		}

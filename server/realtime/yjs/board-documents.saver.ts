@@ -1,7 +1,7 @@
 import { Mutex } from 'async-mutex';
 import * as Y from 'yjs';
 import type { Logger } from '../../logger.ts';
-import type { BoardDocumentStore } from '../../repositories/board-documents.repository.ts';
+import type { BoardDocumentStore, ChangeAuthors } from '../../repositories/board-documents.repository.ts';
 
 export interface WriterOptions {
 	flushDelayMs: number;
@@ -30,6 +30,10 @@ export function foldUpdates(updates: Uint8Array[]): Uint8Array {
  */
 export class BoardUpdateSaver {
 	private buffer: Uint8Array[] = [];
+	// Who wrote what in the buffered updates; saved with them (later writers of a field win).
+	private authors: ChangeAuthors | null = null;
+	/** The id of the last row this saver stored (0: none yet). */
+	lastSavedId = 0;
 	private saving = 0;
 	private timer: NodeJS.Timeout | null = null;
 	private failures = 0;
@@ -44,7 +48,9 @@ export class BoardUpdateSaver {
 		private readonly options: WriterOptions,
 		private readonly log: Logger,
 		/** Update rows stored after the snapshot; drives compaction. */
-		public rowsSinceSnapshot: number
+		public rowsSinceSnapshot: number,
+		/** Told the row id of every batch once it is committed. */
+		private readonly onSaved: (rowId: number) => void = () => {}
 	) {}
 
 	/** Updates not durably saved yet, including a batch being saved right now. */
@@ -56,25 +62,33 @@ export class BoardUpdateSaver {
 		return this.failures > 0;
 	}
 
-	push(update: Uint8Array): void {
+	push(update: Uint8Array, authors: ChangeAuthors | null = null): void {
 		this.buffer.push(update);
+		if (authors) this.authors = mergeAuthors(this.authors, authors);
 		// While failing, the backoff timer is already set; a new update must not hammer the database.
 		if (!this.timer && !this.stopped) this.schedule(this.options.flushDelayMs);
 	}
 
-	/** Saves everything buffered so far; rejects (keeping the updates) if the store fails. */
-	async flush(): Promise<void> {
+	/**
+	 * Saves everything buffered so far and resolves with the id of the last row stored (which holds
+	 * every update pushed before the call); rejects (keeping the updates) if the store fails.
+	 */
+	async flush(): Promise<number> {
 		await this.mutex.runExclusive(async () => {
 			this.clearTimer();
 			if (this.buffer.length === 0) return;
 			const batch = this.buffer;
+			const authors = this.authors;
 			this.buffer = [];
+			this.authors = null;
 			this.saving = batch.length;
+			let rowId: number;
 			try {
-				await this.store.append(this.boardId, batch.length === 1 ? batch[0] : Y.mergeUpdates(batch));
+				rowId = await this.store.append(this.boardId, batch.length === 1 ? batch[0] : Y.mergeUpdates(batch), authors);
 			} catch (err) {
 				this.saving = 0;
 				this.buffer = batch.concat(this.buffer);
+				this.authors = authors && this.authors ? mergeAuthors(authors, this.authors) : (authors ?? this.authors);
 				this.failures++;
 				const delay = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (this.failures - 1));
 				this.log.error({ err, boardId: this.boardId, updates: this.buffer.length, retryInMs: delay }, 'saving board updates failed');
@@ -82,6 +96,8 @@ export class BoardUpdateSaver {
 				throw err;
 			}
 			this.saving = 0;
+			this.lastSavedId = rowId;
+			this.onSaved(rowId);
 			if (this.failures > 0) this.log.info({ boardId: this.boardId, failures: this.failures }, 'saving board updates recovered');
 			this.failures = 0;
 			this.rowsSinceSnapshot++;
@@ -90,6 +106,7 @@ export class BoardUpdateSaver {
 		if (this.rowsSinceSnapshot > this.options.compactAfterUpdates && !this.compacting) {
 			this.compact().catch(() => {});
 		}
+		return this.lastSavedId;
 	}
 
 	/** Folds the stored rows into the snapshot; the live document is not involved. */
@@ -130,4 +147,13 @@ export class BoardUpdateSaver {
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = null;
 	}
+}
+
+/** `later` over `earlier`, per card and field (a copy; neither argument changes). */
+function mergeAuthors(earlier: ChangeAuthors | null, later: ChangeAuthors): ChangeAuthors {
+	const out: ChangeAuthors = Object.create(null) as ChangeAuthors;
+	for (const source of [earlier, later]) {
+		for (const [card, fields] of Object.entries(source ?? {})) out[card] = Object.assign(out[card] ?? Object.create(null), fields);
+	}
+	return out;
 }

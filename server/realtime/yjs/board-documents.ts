@@ -13,11 +13,14 @@ import {
 	type BoardDocumentsOptions,
 	type BoardStats,
 	type ConnectionOrigin,
+	isRemoteOrigin,
 	type DocumentChange,
 	type DocumentLease,
 	type ReceiveResult,
+	type RemoteOrigin,
 	type ServerOrigin
 } from './board-documents.types.ts';
+import type { ChangeAuthors } from '../../repositories/board-documents.repository.ts';
 import { CLOSE_CODES, isNoopUpdate } from './yjs.protocol.ts';
 
 interface Entry extends BoardDocument {
@@ -27,6 +30,14 @@ interface Entry extends BoardDocument {
 	saver: BoardUpdateSaver | null;
 	unloadTimer: NodeJS.Timeout | null;
 	pending: PendingStructsGuard;
+	/** The highest update log row the stored state this board loaded from covers. */
+	loadedUpTo: number;
+}
+
+/** A row saved for a board: every update accepted on this node before the save is in it or earlier rows. */
+export interface SavedRow {
+	boardId: string;
+	rowId: number;
 }
 
 /** The transport-free registry of loaded board documents, with their persistence and hooks. */
@@ -36,6 +47,8 @@ export class BoardDocuments {
 	private readonly loads: Listeners<BoardDocument>;
 	private readonly changes: Listeners<DocumentChange>;
 	private readonly unloads: Listeners<string>;
+	private readonly saves: Listeners<SavedRow>;
+	private authorsOf: ((change: DocumentChange) => ChangeAuthors | null) | null = null;
 	private readonly opts: Required<Omit<BoardDocumentsOptions, 'beforeApply' | 'canWrite'>>;
 	private closed = false;
 
@@ -44,6 +57,7 @@ export class BoardDocuments {
 		this.loads = new Listeners(options.log, 'load');
 		this.changes = new Listeners(options.log, 'change');
 		this.unloads = new Listeners(options.log, 'unload');
+		this.saves = new Listeners(options.log, 'save');
 		this.opts = {
 			store: options.store,
 			log: options.log,
@@ -68,6 +82,41 @@ export class BoardDocuments {
 
 	onUnload(listener: (boardId: string) => void): () => void {
 		return this.unloads.add(listener);
+	}
+
+	// --- Several web nodes (server/realtime/board/board-relay.ts, board-catchup.ts, board-projection.ts)
+
+	/** Every batch this node saved, once its log row is committed. */
+	onSaved(listener: (saved: SavedRow) => void): () => void {
+		return this.saves.add(listener);
+	}
+
+	/** Names who wrote what in each change this node saves; stored with the row for the card history. */
+	useAuthors(fn: ((change: DocumentChange) => ChangeAuthors | null) | null): void {
+		this.authorsOf = fn;
+	}
+
+	/** The highest log row id the board's stored state covered when it loaded (null: not loaded). */
+	loadedUpTo(boardId: string): number | null {
+		const entry = this.entries.get(boardId);
+		return entry && entry.state !== 'loading' ? entry.loadedUpTo : null;
+	}
+
+	/**
+	 * Applies an update another node accepted (and saves itself) or one read back from the log:
+	 * broadcast to this node's clients and seen by onChange, never saved again here. False when the
+	 * board is not loaded here or the update does not apply.
+	 */
+	applyRemote(boardId: string, update: Uint8Array, origin: RemoteOrigin): boolean {
+		const entry = this.entries.get(boardId);
+		if (!entry || entry.state === 'loading') return false;
+		try {
+			Y.applyUpdate(entry.doc, update, origin);
+			return true;
+		} catch (err) {
+			this.options.log.warn({ err, boardId, from: origin.kind }, 'a relayed board update does not apply');
+			return false;
+		}
 	}
 
 	isLoaded(boardId: string): boolean {
@@ -173,8 +222,9 @@ export class BoardDocuments {
 		return 'applied';
 	}
 
-	async flush(boardId: string): Promise<void> {
-		await this.entries.get(boardId)?.saver?.flush();
+	/** Saves what is buffered; resolves with the last log row id saved by this node (null: not loaded). */
+	async flush(boardId: string): Promise<number | null> {
+		return (await this.entries.get(boardId)?.saver?.flush()) ?? null;
 	}
 
 	/** Saves every buffered update, retrying until `timeoutMs`; rejects naming the boards left unsaved. */
@@ -204,7 +254,8 @@ export class BoardDocuments {
 		awareness.setLocalState(null);
 		const entry: Entry = {
 			boardId, doc, awareness, state: 'loading', ready: Promise.resolve(), holders: 0,
-			saver: null, unloadTimer: null, pending: new PendingStructsGuard(boardId, doc, this.opts.pendingTimeoutMs, this.options.log)
+			saver: null, unloadTimer: null, pending: new PendingStructsGuard(boardId, doc, this.opts.pendingTimeoutMs, this.options.log),
+			loadedUpTo: 0
 		};
 		this.entries.set(boardId, entry);
 		entry.ready = this.load(entry);
@@ -227,7 +278,10 @@ export class BoardDocuments {
 					}
 				}
 			}, 'load');
-			entry.saver = new BoardUpdateSaver(boardId, this.options.store, this.opts, this.options.log, stored.updates.length);
+			entry.loadedUpTo = stored.lastId;
+			entry.saver = new BoardUpdateSaver(boardId, this.options.store, this.opts, this.options.log, stored.updates.length, (rowId) =>
+				this.saves.emit({ boardId, rowId }, boardId)
+			);
 		} catch (err) {
 			if (this.entries.get(boardId) === entry) this.entries.delete(boardId);
 			entry.awareness.destroy();
@@ -236,8 +290,10 @@ export class BoardDocuments {
 			throw err;
 		}
 		doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
-			entry.saver?.push(update);
-			this.changes.emit({ boardId, doc, update, origin, transaction }, boardId);
+			const change: DocumentChange = { boardId, doc, update, origin, transaction };
+			// Another node's update is saved by that node; one read back from the log is stored already.
+			if (!isRemoteOrigin(origin)) entry.saver?.push(update, this.authorsOf?.(change) ?? null);
+			this.changes.emit(change, boardId);
 		});
 		entry.state = 'ready';
 		this.loads.emit(entry, boardId);
@@ -246,7 +302,7 @@ export class BoardDocuments {
 	private async flushUntil(saver: BoardUpdateSaver, deadline: number): Promise<void> {
 		for (let attempt = 0; ; attempt++) {
 			try {
-				return await saver.flush();
+				return void (await saver.flush());
 			} catch (err) {
 				const wait = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** attempt, deadline - Date.now());
 				if (wait <= 0) throw err;
