@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { cardOf, commitmentsOf, putCard, readCard } from '../../../src/lib/board/board-doc.ts';
+import { cardOf, commitmentsOf, computedOf, putCard, readCard } from '../../../src/lib/board/board-doc.ts';
 import { commitmentToCard } from '../../../src/lib/board/card-record.ts';
 import type { CardValues } from '../../../src/lib/contract/board.ts';
 import type { CommitmentWithRisk } from '../../../src/lib/contract/commitments.ts';
@@ -203,7 +203,7 @@ export class BoardProjection {
 			replica.doc.destroy();
 			replica = undefined;
 		}
-		replica ??= { doc: new Y.Doc(), appliedId: 0 };
+		replica ??= { doc: replicaDoc(), appliedId: 0 };
 		if (this.documents.isLoaded(boardId)) this.replicas.set(boardId, replica);
 		else this.replicas.delete(boardId);
 
@@ -226,6 +226,18 @@ export class BoardProjection {
 		}
 		return { uptoId: Math.max(cursor, replica.appliedId), cards, more: tail.rows.length >= this.batchRows };
 	}
+}
+
+/**
+ * A document for the log replica. Its root types are declared first: Yjs would otherwise integrate
+ * the first row into placeholder types and swap them for maps later, and the swapped-out instances
+ * are what that row's transaction reports as changed.
+ */
+function replicaDoc(): Y.Doc {
+	const doc = new Y.Doc();
+	commitmentsOf(doc);
+	computedOf(doc);
+	return doc;
 }
 
 /** Applies one stored row; with `touched`, records the cards it changed and who changed which field. */
