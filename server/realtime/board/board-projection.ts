@@ -39,7 +39,12 @@ export function authorsOf({ doc, origin, transaction }: DocumentChange): ChangeA
 interface Replica {
 	doc: Y.Doc;
 	appliedId: number;
+	usedAt: number;
 }
+
+// A replica not used this long is dropped (it costs about what the board itself does); the next
+// projection of its board rebuilds it from the snapshot and the rows after it.
+const REPLICA_IDLE_MS = 60_000;
 
 export interface ProjectionOptions {
 	/** How often loaded boards are checked for rows nobody projected (a node died after saving; default 3 s). */
@@ -94,7 +99,10 @@ export class BoardProjection {
 				this.replicas.delete(boardId);
 			})
 		];
-		this.sweep = setInterval(() => void this.projectBehind(), this.everyMs);
+		this.sweep = setInterval(() => {
+			this.dropIdleReplicas();
+			void this.projectBehind();
+		}, this.everyMs);
 		this.sweep.unref();
 		return () => {
 			this.documents.useAuthors(null);
@@ -151,6 +159,15 @@ export class BoardProjection {
 		this.timers.set(boardId, timer);
 	}
 
+	private dropIdleReplicas(): void {
+		const now = Date.now();
+		for (const [boardId, replica] of this.replicas) {
+			if (now - replica.usedAt < REPLICA_IDLE_MS || this.runs.has(boardId)) continue;
+			replica.doc.destroy();
+			this.replicas.delete(boardId);
+		}
+	}
+
 	/** The safety net: loaded boards whose log has unprojected rows (whoever saved them). */
 	private async projectBehind(): Promise<void> {
 		try {
@@ -184,7 +201,11 @@ export class BoardProjection {
 			for (;;) {
 				const run = await this.board.projectLog(boardId, (cursor, readTail) => this.plan(boardId, cursor, readTail));
 				for (const s of run.stored) this.onStored(boardId, s.id, s.card, s.outcome);
-				if (!run.more) return run.uptoId;
+				if (!run.more) {
+					// Kept between runs only for boards this node holds.
+					if (!this.documents.isLoaded(boardId)) this.replicas.delete(boardId);
+					return run.uptoId;
+				}
 			}
 		} catch (err) {
 			// The transaction rolled back: the replica may hold rows the cursor does not count.
@@ -203,9 +224,9 @@ export class BoardProjection {
 			replica.doc.destroy();
 			replica = undefined;
 		}
-		replica ??= { doc: replicaDoc(), appliedId: 0 };
-		if (this.documents.isLoaded(boardId)) this.replicas.set(boardId, replica);
-		else this.replicas.delete(boardId);
+		replica ??= { doc: replicaDoc(), appliedId: 0, usedAt: 0 };
+		replica.usedAt = Date.now();
+		this.replicas.set(boardId, replica);
 
 		const tail = await readTail(replica.appliedId, this.batchRows);
 		const touched = new Map<string, Map<string, string>>();
