@@ -84,6 +84,8 @@ export function startBoardSync(d: BoardSyncDeps): BoardSync {
 			services.commitments.useBoard(null);
 			catchup.close();
 			await relay?.close();
+			// Saved now, these rows are projected by this node before it goes, not by the next to look.
+			await documents.flushAll(5000).catch((err) => log.warn({ err }, 'board updates left unsaved at shutdown'));
 			await projection.close();
 			offs.forEach((off) => off());
 		}
