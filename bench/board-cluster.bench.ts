@@ -37,6 +37,8 @@ export interface Editor {
 
 /** `n` synced providers on `board`, spread round robin over `nodes`, with one shared card to type in. */
 export async function editors(nodes: RunningNode[], cookie: string, n: number, board: string): Promise<Editor[]> {
+	// Every y-websocket provider in Node adds a process 'exit' listener.
+	if (process.getMaxListeners() < n + 50) process.setMaxListeners(n + 50);
 	const list = Array.from({ length: n }, (_, i) => ({ client: boardClient(nodes[i % nodes.length].url, board, cookie), node: nodes[i % nodes.length].url }));
 	await Promise.all(list.map((e) => e.client.synced));
 	const first = list[0].client;
