@@ -1,9 +1,11 @@
 // Part of `npm run bench board`: edit propagation between two web nodes (one database, one Redis)
-// beside the same crowd on one node, and a bare Redis pub/sub hop as the floor of the relay.
+// beside the same crowd on one node, and a bare Redis pub/sub hop as the floor of the relay. The
+// nodes run as their own processes (`server/main.ts`, as deployed), the providers in this one, so
+// the one-node and two-node figures differ by the relay alone, not by who shares an event loop.
 import { Redis } from 'ioredis';
 import * as Y from 'yjs';
-import type { RunningNode } from '../server/node.ts';
 import { boardClient, type BoardClient } from '../tests/support/board.ts';
+import { startWebNode } from '../tests/support/cluster.ts';
 import { putCard } from '../src/lib/board/board-doc.ts';
 import { summary } from './stats.ts';
 
@@ -36,7 +38,7 @@ export interface Editor {
 }
 
 /** `n` synced providers on `board`, spread round robin over `nodes`, with one shared card to type in. */
-export async function editors(nodes: RunningNode[], cookie: string, n: number, board: string): Promise<Editor[]> {
+export async function editors(nodes: { url: string }[], cookie: string, n: number, board: string): Promise<Editor[]> {
 	// Every y-websocket provider in Node adds a process 'exit' listener.
 	if (process.getMaxListeners() < n + 50) process.setMaxListeners(n + 50);
 	const list = Array.from({ length: n }, (_, i) => ({ client: boardClient(nodes[i % nodes.length].url, board, cookie), node: nodes[i % nodes.length].url }));
@@ -80,17 +82,30 @@ export async function propagation(list: Editor[], rounds: number) {
 	return { perReceiver: summary(perReceiver), crossNode: summary(crossNode), allReceived: summary(all) };
 }
 
-/** The crowd sizes measured, each on one node and split over two. */
-export async function crowds(single: RunningNode, pair: RunningNode[], cookie: string, sizes: number[], rounds: number) {
-	const out = [];
-	for (const size of sizes) {
-		const one = await editors([single], cookie, size, `one-${size}`);
-		const oneNode = await propagation(one, rounds);
-		one.forEach((e) => e.client.destroy());
-		const two = await editors(pair, cookie, size, `two-${size}`);
-		const twoNodes = await propagation(two, rounds);
-		two.forEach((e) => e.client.destroy());
-		out.push({ coEditors: size, oneNode, twoNodes, p99Ratio: twoNodes.crossNode.p99 / oneNode.perReceiver.p99 });
+/**
+ * Two web node processes on the database and Redis prefix of `env` (whose users exist already);
+ * each crowd size is measured with every provider on one node, then split over both.
+ */
+export async function crowds(env: Record<string, string>, user: { email: string; password: string }, sizes: number[], rounds: number) {
+	// One secret: a cookie signed by either node is good on both.
+	const secret = { ...env, SESSION_SECRET: 'bench-board-cluster-secret-0123456789abcdef' };
+	const nodes = await Promise.all([startWebNode(secret), startWebNode(secret)]);
+	try {
+		const [a, b] = nodes.map((n) => ({ url: `http://127.0.0.1:${n.port}` }));
+		const res = await fetch(`${a.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: a.url }, body: JSON.stringify(user) });
+		const cookie = res.headers.getSetCookie()[0].split(';')[0];
+		const out = [];
+		for (const size of sizes) {
+			const one = await editors([a], cookie, size, `one-${size}`);
+			const oneNode = await propagation(one, rounds);
+			one.forEach((e) => e.client.destroy());
+			const two = await editors([a, b], cookie, size, `two-${size}`);
+			const twoNodes = await propagation(two, rounds);
+			two.forEach((e) => e.client.destroy());
+			out.push({ coEditors: size, oneNode, twoNodes, p99Ratio: twoNodes.crossNode.p99 / oneNode.perReceiver.p99 });
+		}
+		return out;
+	} finally {
+		await Promise.all(nodes.map((n) => n.kill()));
 	}
-	return out;
 }

@@ -159,11 +159,10 @@ export async function boardBench(opts: { rounds: number; coEditors: number; comm
 		const crowd = await clients(node, cookie, opts.coEditors, 'crowd');
 		const many = await propagation(crowd, opts.rounds);
 		crowd.forEach((c) => c.destroy());
-		// A second web node on the same database and Redis: boards reach it through the relay.
-		const second = await startNode(config, log, { web: true, workers: false, app: false });
 		const redisHop = summary(await redisHopBaseline(svc.redisUrl, opts.rounds));
-		const cluster = await crowds(node, [node, second], cookie, opts.crowds, opts.rounds);
-		await second.close();
+		// Two web node processes on the same database and Redis: boards cross through the relay.
+		const env = { DATABASE_URL: svc.databaseUrl, REDIS_URL: svc.redisUrl, REDIS_PREFIX: svc.redisPrefix };
+		const cluster = await crowds(env, { email: 'bench@board.local', password: 'bench-pw' }, opts.crowds, opts.rounds);
 		const mem = await memory(node, opts.commitments);
 		await node.close();
 		return { relay, redisHop, two, many, coEditors: opts.coEditors, cluster, memory: mem };
@@ -182,7 +181,7 @@ export function reportBoard(r: Awaited<ReturnType<typeof boardBench>>) {
 		line('two providers', r.two.perReceiver),
 		line(`${r.coEditors} co-editors, each receiver`, r.many.perReceiver),
 		line(`${r.coEditors} co-editors, until all ${r.coEditors - 1} have it`, r.many.allReceived),
-		'board: two web nodes (one database, one Redis), co-editors split between them, beside the same crowd on one node',
+		'board: web node processes (one database, one Redis): the crowd on one node, then split over two',
 		line('baseline, bare Redis publish → subscriber', r.redisHop),
 		...r.cluster.flatMap((c) => [
 			line(`${c.coEditors} co-editors on one node, each receiver`, c.oneNode.perReceiver),

@@ -72,11 +72,12 @@ export class BoardRelay {
 		const offs = [
 			documents.onLoad((document) => this.subscribe(document)),
 			documents.onUnload((boardId) => this.unsubscribe(boardId)),
+			// First: other nodes' clients should not wait for this node's own sends.
 			documents.onChange(({ boardId, update, origin }) => {
 				// Loaded from or read back from the log, or relayed: every node has it or will read it.
 				if (origin === 'load' || isRemoteOrigin(origin)) return;
 				this.publish(boardId, Kind.Update, update);
-			})
+			}, { first: true })
 		];
 		return () => offs.forEach((off) => off());
 	}

@@ -76,8 +76,8 @@ export class BoardDocuments {
 	}
 
 	/** Every change applied to a loaded board, whatever its origin, synchronously after it applied. */
-	onChange(listener: (change: DocumentChange) => void): () => void {
-		return this.changes.add(listener);
+	onChange(listener: (change: DocumentChange) => void, opts: { first?: boolean } = {}): () => void {
+		return this.changes.add(listener, opts.first);
 	}
 
 	onUnload(listener: (boardId: string) => void): () => void {
