@@ -93,11 +93,9 @@ export class BoardProjection {
 		this.documents.useAuthors(authorsOf);
 		const offs = [
 			this.documents.onSaved(({ boardId }) => this.schedule(boardId)),
-			// Dropped with the board; a later projection of it (another node's rows) rebuilds it.
-			this.documents.onUnload((boardId) => {
-				this.replicas.get(boardId)?.doc.destroy();
-				this.replicas.delete(boardId);
-			})
+			// Dropped with the board (a run in progress keeps its own reference); a later projection of
+			// it (another node's rows) rebuilds it.
+			this.documents.onUnload((boardId) => void this.replicas.delete(boardId))
 		];
 		this.sweep = setInterval(() => {
 			this.dropIdleReplicas();
@@ -146,7 +144,6 @@ export class BoardProjection {
 		const boards = new Set([...this.timers.keys(), ...this.runs.keys()]);
 		this.timers.clear();
 		await Promise.allSettled([...boards].map((b) => this.run(b)));
-		for (const replica of this.replicas.values()) replica.doc.destroy();
 		this.replicas.clear();
 	}
 
@@ -163,7 +160,6 @@ export class BoardProjection {
 		const now = Date.now();
 		for (const [boardId, replica] of this.replicas) {
 			if (now - replica.usedAt < REPLICA_IDLE_MS || this.runs.has(boardId)) continue;
-			replica.doc.destroy();
 			this.replicas.delete(boardId);
 		}
 	}
@@ -209,7 +205,6 @@ export class BoardProjection {
 			}
 		} catch (err) {
 			// The transaction rolled back: the replica may hold rows the cursor does not count.
-			this.replicas.get(boardId)?.doc.destroy();
 			this.replicas.delete(boardId);
 			this.log.error({ err, boardId }, 'projecting the board log failed');
 			if (!this.closed) this.schedule(boardId, 1000);
@@ -219,11 +214,8 @@ export class BoardProjection {
 
 	private async plan(boardId: string, cursor: number, readTail: (afterId: number, limit: number) => Promise<LogTail>) {
 		let replica = this.replicas.get(boardId);
-		if (replica && replica.appliedId > cursor) {
-			// Ahead of the cursor: a run of ours that did not commit. Those rows must count again.
-			replica.doc.destroy();
-			replica = undefined;
-		}
+		// Ahead of the cursor: a run of ours that did not commit. Those rows must count again.
+		if (replica && replica.appliedId > cursor) replica = undefined;
 		replica ??= { doc: replicaDoc(), appliedId: 0, usedAt: 0 };
 		replica.usedAt = Date.now();
 		this.replicas.set(boardId, replica);
