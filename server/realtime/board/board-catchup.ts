@@ -2,6 +2,7 @@ import type { Logger } from '../../logger.ts';
 import type { BoardLogRepository } from '../../repositories/board-log.repository.ts';
 import type { BoardDocuments } from '../yjs/board-documents.ts';
 import type { RemoteOrigin } from '../yjs/board-documents.types.ts';
+import type { RelayedUpdates } from './board-rescue.ts';
 
 /** The origin of updates read back from the log: applied and broadcast, never saved or relayed again. */
 export const CATCHUP_ORIGIN: RemoteOrigin = Object.freeze({ kind: 'catchup' });
@@ -32,7 +33,9 @@ export class BoardCatchup {
 		private readonly documents: BoardDocuments,
 		private readonly boardLog: BoardLogRepository,
 		private readonly log: Logger,
-		opts: CatchupOptions = {}
+		opts: CatchupOptions = {},
+		/** Told every row read back, and swept with the catch-up: relayed updates that never reached the log. */
+		private readonly relayed: RelayedUpdates | null = null
 	) {
 		this.everyMs = opts.everyMs ?? 3000;
 		this.batchRows = opts.batchRows ?? 1000;
@@ -77,6 +80,7 @@ export class BoardCatchup {
 	/** Only boards whose log grew past the cursor are read: one cheap query covers every loaded board. */
 	private async sweep(): Promise<void> {
 		if (this.closed || this.cursors.size === 0) return;
+		this.relayed?.sweep();
 		try {
 			const last = await this.boardLog.lastIds([...this.cursors.keys()]);
 			for (const [boardId, lastId] of last) if (lastId > (this.cursors.get(boardId) ?? lastId)) void this.catchUp(boardId);
@@ -96,10 +100,12 @@ export class BoardCatchup {
 				let next = cursor;
 				if (tail.snapshot) {
 					this.documents.applyRemote(boardId, tail.snapshot.state, CATCHUP_ORIGIN);
+					this.relayed?.logged(boardId, tail.snapshot.state);
 					next = tail.snapshot.uptoId;
 				}
 				for (const row of tail.rows) {
 					this.documents.applyRemote(boardId, row.update, CATCHUP_ORIGIN);
+					this.relayed?.logged(boardId, row.update);
 					next = row.id;
 				}
 				this.cursors.set(boardId, next);

@@ -27,6 +27,8 @@ export interface BoardRelayOptions {
 	onReconnect?: () => void;
 	/** Called once a board's subscription is active (what was published before it was missed). */
 	onSubscribed?: (boardId: string) => void;
+	/** Called with every update another node relayed and this node applied. */
+	onRelayed?: (boardId: string, update: Uint8Array) => void;
 }
 
 /**
@@ -165,7 +167,7 @@ export class BoardRelay {
 		if (from === this.nodeId) return;
 		switch (kind) {
 			case Kind.Update:
-				this.o.documents.applyRemote(boardId, payload, RELAY_ORIGIN);
+				if (this.o.documents.applyRemote(boardId, payload, RELAY_ORIGIN)) this.o.onRelayed?.(boardId, payload);
 				return;
 			case Kind.Awareness:
 				try {

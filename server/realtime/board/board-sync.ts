@@ -9,6 +9,7 @@ import { BoardComputed } from './board-computed.ts';
 import { BoardGuard } from './board-guard.ts';
 import { BoardProjection, type ProjectionOptions } from './board-projection.ts';
 import { BoardRelay } from './board-relay.ts';
+import { RelayedUpdates, type RescueOptions } from './board-rescue.ts';
 import { BoardRestWriter } from './board-rest-writer.ts';
 
 export interface BoardSyncDeps {
@@ -19,6 +20,7 @@ export interface BoardSyncDeps {
 	log: Logger;
 	projection?: ProjectionOptions;
 	catchup?: CatchupOptions;
+	rescue?: RescueOptions;
 	/** Other web nodes: board updates and presence relayed through this Redis (null: this node alone). */
 	cluster?: { redis: Redis; prefix: string } | null;
 }
@@ -45,7 +47,8 @@ export function startBoardSync(d: BoardSyncDeps): BoardSync {
 			computed.apply({ id, board: boardId, risk: 'unknown', shortQty: 0, earliestDate: null, checkedAt: new Date().toISOString() });
 		}
 	}, log, d.projection);
-	const catchup = new BoardCatchup(documents, services.repos.boardLog, log, d.catchup);
+	const relayed = d.cluster ? new RelayedUpdates(documents, log, d.rescue) : null;
+	const catchup = new BoardCatchup(documents, services.repos.boardLog, log, d.catchup, relayed);
 	const relay = d.cluster
 		? new BoardRelay({
 				...d.cluster,
@@ -53,7 +56,8 @@ export function startBoardSync(d: BoardSyncDeps): BoardSync {
 				log,
 				onReconnect: () => catchup.all(),
 				// Published before the subscription was active: saved by then, or soon (the sweep reads it).
-				onSubscribed: (boardId) => void catchup.catchUp(boardId)
+				onSubscribed: (boardId) => void catchup.catchUp(boardId),
+				onRelayed: (boardId, update) => relayed?.relayed(boardId, update)
 			})
 		: null;
 	const guard = new BoardGuard(documents, (note) => {
@@ -63,6 +67,7 @@ export function startBoardSync(d: BoardSyncDeps): BoardSync {
 	const offs = [
 		guard.attach(),
 		projection.attach(),
+		relayed?.attach() ?? (() => {}),
 		catchup.attach(),
 		relay?.attach() ?? (() => {}),
 		documents.onLoad(({ boardId }) => {

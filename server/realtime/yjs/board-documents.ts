@@ -119,6 +119,16 @@ export class BoardDocuments {
 		}
 	}
 
+	/**
+	 * Saves an update this node applied as relayed but its author's node never stored (it died
+	 * first), as if accepted here. False when the board is not loaded here.
+	 */
+	saveRelayed(boardId: string, update: Uint8Array): boolean {
+		const saver = this.entries.get(boardId)?.saver;
+		saver?.push(update);
+		return !!saver;
+	}
+
 	isLoaded(boardId: string): boolean {
 		const state = this.entries.get(boardId)?.state;
 		return state === 'ready' || state === 'unloading';
