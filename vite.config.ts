@@ -27,6 +27,17 @@ export default defineConfig({
 			{
 				extends: './vite.config.ts',
 				test: {
+					// Several web nodes, a worker, HAProxy and a private Redis as child processes.
+					name: 'scaleout',
+					include: ['tests/scaleout/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 60_000,
+					hookTimeout: 120_000
+				}
+			},
+			{
+				extends: './vite.config.ts',
+				test: {
 					name: 'browser',
 					include: ['tests/browser/**/*.test.ts'],
 					environment: 'node',

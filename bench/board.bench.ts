@@ -1,5 +1,6 @@
 // `npm run bench board`: edit propagation through a node's board endpoint (two providers, twenty
-// co-editors) beside a raw WebSocket relay, and the server memory of a loaded 2,000-card board
+// co-editors), and between two nodes through the Redis relay at 20 and 100 co-editors beside the
+// same crowds on one node, beside a raw WebSocket relay and a bare Redis hop; and the server memory of a loaded 2,000-card board
 // beside an empty board and a plain Y.Doc holding the same document.
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
@@ -17,6 +18,7 @@ import { createBoardDocumentsRepository } from '../server/repositories/board-doc
 import { boardClient, type BoardClient } from '../tests/support/board.ts';
 import { createTestServices } from '../tests/support/services.ts';
 import { fmt, summary } from './stats.ts';
+import { crowds, redisHopBaseline } from './board-cluster.bench.ts';
 
 const log = createLogger('silent');
 const today = new Date().toISOString().slice(0, 10);
@@ -118,7 +120,7 @@ async function memory(node: RunningNode, n: number) {
 	const update = await seedBigBoard(node, n);
 	// A registry of our own with the same board machinery as a node's (guard shadow, projection).
 	const documents = new BoardDocuments({ store: createBoardDocumentsRepository(node.sql), log });
-	const sync = startBoardSync({ documents, services: { board: node.services.board, boards: node.services.boards, commitments: { useBoard: () => {} } as never }, relay: null, log });
+	const sync = startBoardSync({ documents, services: { board: node.services.board, boards: node.services.boards, repos: node.services.repos, commitments: { useBoard: () => {} } as never }, relay: null, log });
 	const processHeap = heapAfterGc();
 	const empty = await documents.acquire('empty');
 	await settle(300);
@@ -141,7 +143,7 @@ async function memory(node: RunningNode, n: number) {
 	return { commitments: n, updateBytes: update.byteLength, loadMs, processHeap, emptyBoard, bigBoard, plainDoc, rowsWrittenOnLoad: wrote };
 }
 
-export async function boardBench(opts: { rounds: number; coEditors: number; commitments: number }) {
+export async function boardBench(opts: { rounds: number; coEditors: number; commitments: number; crowds: number[] }) {
 	const svc = await createTestServices('bench_board');
 	try {
 		const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: svc.databaseUrl, REDIS_URL: svc.redisUrl, REDIS_PREFIX: svc.redisPrefix, LOG_LEVEL: 'silent' });
@@ -157,9 +159,13 @@ export async function boardBench(opts: { rounds: number; coEditors: number; comm
 		const crowd = await clients(node, cookie, opts.coEditors, 'crowd');
 		const many = await propagation(crowd, opts.rounds);
 		crowd.forEach((c) => c.destroy());
+		const redisHop = summary(await redisHopBaseline(svc.redisUrl, opts.rounds));
+		// Two web node processes on the same database and Redis: boards cross through the relay.
+		const env = { DATABASE_URL: svc.databaseUrl, REDIS_URL: svc.redisUrl, REDIS_PREFIX: svc.redisPrefix };
+		const cluster = await crowds(env, { email: 'bench@board.local', password: 'bench-pw' }, opts.crowds, opts.rounds);
 		const mem = await memory(node, opts.commitments);
 		await node.close();
-		return { relay, two, many, coEditors: opts.coEditors, memory: mem };
+		return { relay, redisHop, two, many, coEditors: opts.coEditors, cluster, memory: mem };
 	} finally {
 		await svc.teardown();
 	}
@@ -175,6 +181,14 @@ export function reportBoard(r: Awaited<ReturnType<typeof boardBench>>) {
 		line('two providers', r.two.perReceiver),
 		line(`${r.coEditors} co-editors, each receiver`, r.many.perReceiver),
 		line(`${r.coEditors} co-editors, until all ${r.coEditors - 1} have it`, r.many.allReceived),
+		'board: web node processes (one database, one Redis): the crowd on one node, then split over two',
+		line('baseline, bare Redis publish → subscriber', r.redisHop),
+		...r.cluster.flatMap((c) => [
+			line(`${c.coEditors} co-editors on one node, each receiver`, c.oneNode.perReceiver),
+			line(`${c.coEditors} co-editors on two nodes, each receiver on the other node`, c.twoNodes.crossNode),
+			line(`${c.coEditors} co-editors on two nodes, until all ${c.coEditors - 1} have it`, c.twoNodes.allReceived),
+			`  cross-node p99 / one-node p99: ${fmt(c.p99Ratio)}× (target ≤ 2×)`
+		]),
 		`board: server memory (heap after GC) for ${r.memory.commitments} commitments (${fmt(r.memory.updateBytes / 1024, 0)} kB as one update), loaded in ${fmt(r.memory.loadMs, 0)} ms`,
 		`  loaded board (document, presence, ownership shadow, projection): ${mb(r.memory.bigBoard)}`,
 		`  baselines: plain Y.Doc of the same update ${mb(r.memory.plainDoc)}; empty board ${mb(r.memory.emptyBoard)}; process heap before ${mb(r.memory.processHeap)}`,

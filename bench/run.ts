@@ -28,7 +28,7 @@ if (want('skus')) {
 }
 
 if (want('board')) {
-	const r = await boardBench({ rounds: Number(process.env.BENCH_BOARD_ROUNDS ?? 300), coEditors: 20, commitments: 2000 });
+	const r = await boardBench({ rounds: Number(process.env.BENCH_BOARD_ROUNDS ?? 300), coEditors: 20, commitments: 2000, crowds: [20, 100] });
 	results.board = r;
 	console.log(reportBoard(r) + '\n');
 }

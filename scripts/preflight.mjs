@@ -1,6 +1,7 @@
 // Fails fast, with the fix in the message, when something the test suite needs is missing.
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
+import { spawnSync } from 'node:child_process';
 
 const problems = [];
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -23,6 +24,10 @@ const pg = new URL(process.env.TEST_DATABASE_BASE ?? 'postgres://postgres@127.0.
 const redis = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
 if (!(await reachable(Number(pg.port || 5432), pg.hostname))) problems.push(`PostgreSQL is not answering on ${pg.host}: start it (see README, Prerequisites)`);
 if (!(await reachable(Number(redis.port || 6379), redis.hostname))) problems.push(`Redis is not answering on ${redis.host}: start it (see README, Prerequisites)`);
+// The scale-out tests start their own load balancer and a Redis they can restart.
+for (const [bin, pkg] of [['haproxy', 'haproxy'], ['redis-server', 'redis-server']]) {
+	if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) problems.push(`${bin} not found: apt-get install ${pkg}`);
+}
 if (Number(process.versions.node.split('.')[0]) < 20) problems.push(`Node ${process.versions.node} is too old: Node 20 or newer is required`);
 
 if (problems.length) {

@@ -175,7 +175,15 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			canWrite: (p) => can(p, 'board:write')
 		});
 		// Field ownership, projection into commitments, verdicts into `computed`, REST writes into boards.
-		board = startBoardSync({ documents: yjs.documents, services, relay: sockets.relay, log: log.child({ component: 'board' }), maxDocumentBytes: config.boardMaxBytes });
+		board = startBoardSync({
+			documents: yjs.documents,
+			services,
+			relay: sockets.relay,
+			log: log.child({ component: 'board' }),
+			maxDocumentBytes: config.boardMaxBytes,
+			// Other web nodes holding the same boards get their updates and presence through Redis.
+			cluster: { redis, prefix: config.redisPrefix }
+		});
 		const stopAuth = revalidateYjs(yjs, (ps) => services.auth.revoked(ps), log.child({ component: 'yjs' }));
 		const stopScopes = revalidateBoardScopes(yjs, (id) => services.boards.scopeOf(id), log.child({ component: 'yjs' }));
 		stopYjsRevalidation = () => (stopAuth(), stopScopes());

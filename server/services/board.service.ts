@@ -4,8 +4,10 @@ import type { Commitment, CommitmentWithRisk } from '../../src/lib/contract/comm
 import { canSeeSite, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { BoardClientsRepository } from '../repositories/board-clients.repository.ts';
 import type { BoardRepository, HistoryRecord } from '../repositories/board.repository.ts';
+import type { BoardLogRepository, LogTail } from '../repositories/board-log.repository.ts';
+import type { PairKey } from '../repositories/pair-key.ts';
 import type { CommitmentsRepository } from '../repositories/commitments.repository.ts';
-import type { Sql } from '../db/database.ts';
+import type { Sql, TxSql } from '../db/database.ts';
 import type { BoardsService } from './boards.service.ts';
 import type { CommitmentsService } from './commitments.service.ts';
 import { NotFoundError } from './errors.ts';
@@ -15,7 +17,32 @@ export type FieldActors = ReadonlyMap<string, string>;
 
 export type ProjectOutcome = 'stored' | 'unchanged' | 'incomplete';
 
+/** A card as the log left it after some rows (null: gone from the document), with who changed it. */
+export interface CardState {
+	id: string;
+	card: CardValues | null;
+	actors: FieldActors;
+}
+
+/**
+ * The projection's reading of a board's log, run under the board's cursor lock: given the cursor
+ * and a reader of the log after any id, it names the cards those rows changed and how far it read.
+ */
+export type ProjectionPlanner = (
+	cursor: number,
+	readTail: (afterId: number, limit: number) => Promise<LogTail>
+) => Promise<{ uptoId: number; cards: CardState[]; more: boolean }>;
+
+export interface ProjectionRun {
+	uptoId: number;
+	/** Rows after uptoId remain (the planner reads in batches). */
+	more: boolean;
+	stored: { id: string; card: CardValues | null; outcome: ProjectOutcome }[];
+}
+
 const MAX_VALUE_CHARS = 500;
+/** An actor recorded for the whole card (it was created or replaced) stands for every field. */
+const WHOLE_CARD = '*';
 
 /**
  * The relational side of the board documents: stores a card as the engine's commitment row (with a
@@ -24,7 +51,7 @@ const MAX_VALUE_CHARS = 500;
 export class BoardService {
 	constructor(
 		private readonly sql: Sql,
-		private readonly repos: { board: BoardRepository; boardClients: BoardClientsRepository; commitments: CommitmentsRepository },
+		private readonly repos: { board: BoardRepository; boardClients: BoardClientsRepository; boardLog: BoardLogRepository; commitments: CommitmentsRepository },
 		private readonly commitments: CommitmentsService,
 		private readonly boards: Pick<BoardsService, 'open'>
 	) {}
@@ -34,13 +61,49 @@ export class BoardService {
 	}
 
 	/**
-	 * Stores card `id` of `boardId` as it now is in the document; `card` null means it was deleted from
-	 * the document (an admin's doing), which cancels it. Incomplete cards are left for later.
+	 * Projects the next stretch of a board's update log into the commitments table, exactly once:
+	 * the cursor row stays locked from reading it to advancing it, in the same transaction as the
+	 * commitment rows and their history, so however many nodes try, each row is projected by one
+	 * of them, after the rows before it.
 	 */
-	async project(boardId: string, id: string, card: CardValues | null, actors: FieldActors, fallbackActor = 'board'): Promise<ProjectOutcome> {
-		if (card && !isComplete(card)) return 'incomplete';
-		const actorOf = (field: string | null) => (field && actors.get(field)) || actors.values().next().value || fallbackActor;
-		const stored = await this.commitments.writeLocked(id, async (tx, before) => {
+	async projectLog(boardId: string, plan: ProjectionPlanner): Promise<ProjectionRun> {
+		const pairs: (PairKey | null)[] = [];
+		const run = await this.sql.begin(async (tx): Promise<ProjectionRun> => {
+			const cursor = await this.repos.boardLog.lockProjection(tx, boardId);
+			const planned = await plan(cursor, (afterId, limit) => this.repos.boardLog.tailIn(tx, boardId, afterId, limit));
+			if (planned.uptoId <= cursor) return { uptoId: cursor, more: planned.more, stored: [] };
+			const stored: ProjectionRun['stored'] = [];
+			// Id order: the row locks of two boards' projections are always taken in one order.
+			for (const c of [...planned.cards].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+				const { outcome, pairs: touched } = await this.storeCard(tx, boardId, c.id, c.card, c.actors);
+				pairs.push(...touched);
+				stored.push({ id: c.id, card: c.card, outcome });
+			}
+			await this.repos.boardLog.advanceProjection(tx, boardId, planned.uptoId);
+			return { uptoId: planned.uptoId, more: planned.more, stored };
+		});
+		// Not awaited: with Redis away the enqueue waits for it, and the pairs are marked dirty in the
+		// transaction above, so the sweep recomputes them if this enqueue is lost.
+		if (pairs.length) void this.commitments.recompute(pairs);
+		return run;
+	}
+
+	/**
+	 * Stores card `id` of `boardId` as the log left it; `card` null means it is gone from the
+	 * document (an admin's doing), which cancels it. Incomplete cards are left for later.
+	 */
+	private async storeCard(
+		tx: TxSql,
+		boardId: string,
+		id: string,
+		card: CardValues | null,
+		actors: FieldActors,
+		fallbackActor = 'board'
+	): Promise<{ outcome: ProjectOutcome; pairs: (PairKey | null)[] }> {
+		if (card && !isComplete(card)) return { outcome: 'incomplete', pairs: [] };
+		const actorOf = (field: string | null) =>
+			(field && actors.get(field)) || actors.get(WHOLE_CARD) || actors.values().next().value || fallbackActor;
+		const { stored, pairs } = await this.commitments.writeLockedIn(tx, id, async (tx, before) => {
 			let after: Commitment;
 			if (card) after = cardToCommitment(boardId, id, card);
 			else if (before && before.status !== 'cancelled') after = { ...before, status: 'cancelled' };
@@ -52,7 +115,7 @@ export class BoardService {
 			await this.repos.board.insertHistory(tx, records);
 			return after;
 		});
-		return stored ? 'stored' : 'unchanged';
+		return { outcome: stored ? 'stored' : 'unchanged', pairs };
 	}
 
 	/** A refused board edit: kept in the history of the cards it named, so everyone can see it. */

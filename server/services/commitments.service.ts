@@ -157,17 +157,31 @@ export class CommitmentsService {
 	 * returns the record to store, or null when nothing changed; both versions' pairs are recomputed.
 	 */
 	async writeLocked(id: string, decide: (tx: TxSql, before: Commitment | null) => Promise<Commitment | null>): Promise<Commitment | null> {
-		let pairs: (PairKey | null)[] = [];
-		const stored = await this.sql.begin(async (tx) => {
-			const before = await this.repos.commitments.lockForUpdate(tx, id);
-			const after = await decide(tx, before);
-			if (!after) return null;
-			pairs = [before && pairOf(before), pairOf(after)];
-			await this.apply(tx, after, pairs);
-			return after;
-		});
+		const { stored, pairs } = await this.sql.begin((tx) => this.writeLockedIn(tx, id, decide));
 		if (stored) await this.enqueue(pairs);
 		return stored;
+	}
+
+	/**
+	 * writeLocked inside the caller's transaction (the board projection stores a batch of cards with
+	 * its cursor); the caller passes the returned pairs to recompute() once it has committed.
+	 */
+	async writeLockedIn(
+		tx: TxSql,
+		id: string,
+		decide: (tx: TxSql, before: Commitment | null) => Promise<Commitment | null>
+	): Promise<{ stored: Commitment | null; pairs: (PairKey | null)[] }> {
+		const before = await this.repos.commitments.lockForUpdate(tx, id);
+		const after = await decide(tx, before);
+		if (!after) return { stored: null, pairs: [] };
+		const pairs = [before && pairOf(before), pairOf(after)];
+		await this.apply(tx, after, pairs);
+		return { stored: after, pairs };
+	}
+
+	/** Enqueues the recompute of pairs a committed write marked dirty. */
+	recompute(pairs: (PairKey | null)[]): Promise<void> {
+		return this.enqueue(pairs);
 	}
 
 	private async apply(tx: TxSql, c: Commitment, pairs: (PairKey | null)[]): Promise<void> {

@@ -9,6 +9,7 @@ import { AlertsRepository } from '../repositories/alerts.repository.ts';
 import { createBoardClientsRepository, type BoardClientsRepository } from '../repositories/board-clients.repository.ts';
 import { BoardRepository } from '../repositories/board.repository.ts';
 import { BoardsRepository } from '../repositories/boards.repository.ts';
+import { BoardLogRepository } from '../repositories/board-log.repository.ts';
 import { CatalogRepository } from '../repositories/catalog.repository.ts';
 import { CommitmentsRepository } from '../repositories/commitments.repository.ts';
 import { EventsRepository } from '../repositories/events.repository.ts';
@@ -56,6 +57,7 @@ export interface Repositories {
 	board: BoardRepository;
 	boardClients: BoardClientsRepository;
 	boards: BoardsRepository;
+	boardLog: BoardLogRepository;
 	catalog: CatalogRepository;
 	commitments: CommitmentsRepository;
 	events: EventsRepository;
@@ -120,6 +122,7 @@ export function createServices(
 		board: new BoardRepository(sql),
 		boardClients: createBoardClientsRepository(sql),
 		boards: new BoardsRepository(sql),
+		boardLog: new BoardLogRepository(sql),
 		catalog: new CatalogRepository(sql),
 		commitments: new CommitmentsRepository(sql),
 		events: new EventsRepository(sql),

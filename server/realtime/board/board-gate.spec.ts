@@ -127,7 +127,7 @@ function cardsOf(doc: Y.Doc): Record<string, CardValues> {
 async function run(steps: { role: Role; edit: Edit }[]): Promise<void> {
 	const stored: Uint8Array[] = [];
 	const store: BoardDocumentStore = {
-		load: async () => ({ snapshot: null, uptoId: 0, updates: [] }),
+		load: async () => ({ snapshot: null, uptoId: 0, lastId: 0, updates: [] }),
 		append: async (_b, u) => stored.push(u),
 		compact: async () => 0
 	};
@@ -190,7 +190,7 @@ describe('board gate, property', () => {
 
 	it('refuses struct-level attacks a visible diff would miss: a value overwritten in the same update', async () => {
 		await run([{ role: 'ops', edit: { kind: 'create', id: 'a1', values: { customer: 'C', sku: 'S', qty: 1, requestedDate: '2027-01-01' }, valid: true } }]);
-		const store: BoardDocumentStore = { load: async () => ({ snapshot: null, uptoId: 0, updates: [] }), append: async () => 1, compact: async () => 0 };
+		const store: BoardDocumentStore = { load: async () => ({ snapshot: null, uptoId: 0, lastId: 0, updates: [] }), append: async () => 1, compact: async () => 0 };
 		const documents = new BoardDocuments({ store, log, flushDelayMs: 0 });
 		const gate = new BoardGate(documents, { claimClient: async (_b, _c, o) => o, foreignCards: async () => new Map(), scopeOf: async () => null, log });
 		const detach = gate.attach();

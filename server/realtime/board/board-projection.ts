@@ -1,19 +1,20 @@
 import * as Y from 'yjs';
-import { cardOf, commitmentsOf, putCard, readCard } from '../../../src/lib/board/board-doc.ts';
-import { cardToCommitment, commitmentToCard, isComplete, sameRecord } from '../../../src/lib/board/card-record.ts';
+import { cardOf, commitmentsOf, computedOf, putCard, readCard } from '../../../src/lib/board/board-doc.ts';
+import { commitmentToCard } from '../../../src/lib/board/card-record.ts';
 import type { CardValues } from '../../../src/lib/contract/board.ts';
 import type { CommitmentWithRisk } from '../../../src/lib/contract/commitments.ts';
 import { principalLabel } from '../../auth/principal.ts';
 import type { Logger } from '../../logger.ts';
-import type { BoardService, ProjectOutcome } from '../../services/board.service.ts';
+import type { ChangeAuthors } from '../../repositories/board-documents.repository.ts';
+import type { BoardLogRepository, LogTail } from '../../repositories/board-log.repository.ts';
+import type { BoardService, CardState, ProjectOutcome } from '../../services/board.service.ts';
 import type { BoardDocuments } from '../yjs/board-documents.ts';
 import { isConnectionOrigin, isServerOrigin, type DocumentChange } from '../yjs/board-documents.types.ts';
-import { touchesOf, WHOLE_CARD } from './board-changes.ts';
+import { touchesOf } from './board-changes.ts';
 
 /** Server writes on someone's behalf (REST) carry `by <label>` as their reason, for the history. */
 export const actorReason = (label: string) => `by ${label}`;
 export const BACKFILL_REASON = 'backfill';
-const RECOVERED = 'board (recovered at load)';
 
 function actorOf(origin: unknown): string | null {
 	if (isConnectionOrigin(origin)) return principalLabel(origin.principal);
@@ -21,79 +22,113 @@ function actorOf(origin: unknown): string | null {
 	return null;
 }
 
-interface Pending {
-	boardId: string;
-	id: string;
-	actors: Map<string, string>;
-	since: number;
-	timer: NodeJS.Timeout | null;
+/** Who changed which card fields in one change, as saved with its log row (the card history's actors). */
+export function authorsOf({ doc, origin, transaction }: DocumentChange): ChangeAuthors | null {
+	const actor = actorOf(origin);
+	if (!actor) return null;
+	const out: ChangeAuthors = Object.create(null) as ChangeAuthors;
+	for (const [id, keys] of touchesOf(doc, transaction).cards) {
+		const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+		for (const key of keys) fields[key] = actor;
+		out[id] = fields;
+	}
+	return Object.keys(out).length ? out : null;
 }
 
+/** The log as the projection has read it: a document built from stored rows only, and its last row. */
+interface Replica {
+	doc: Y.Doc;
+	appliedId: number;
+	usedAt: number;
+}
+
+// A replica not used this long is dropped (it costs about what the board itself does); the next
+// projection of its board rebuilds it from the snapshot and the rows after it.
+const REPLICA_IDLE_MS = 60_000;
+
 export interface ProjectionOptions {
-	/** Quiet time after a card's last change before it is stored (default 150 ms). */
+	/** How often loaded boards are checked for rows nobody projected (a node died after saving; default 3 s). */
+	everyMs?: number;
+	/** Log rows read per transaction (default 500). */
+	batchRows?: number;
+	/** Wait after a save before projecting, so close saves go in one transaction (default 10 ms). */
 	debounceMs?: number;
-	/** Longest a continuously edited card waits (default 1 s). */
-	maxWaitMs?: number;
-	retryMs?: number;
 }
 
 export type StoredListener = (boardId: string, id: string, card: CardValues | null, outcome: ProjectOutcome) => void;
 
 /**
- * Keeps the commitments table in step with the board documents: every changed card is stored
- * (debounced per card, one store at a time per card) through the board service, which marks its
- * SKU×site pairs for recompute. A board that loads is compared with the table, so edits saved in
- * the document but not yet projected when a node died are stored then.
+ * Keeps the commitments table in step with the boards' stored update logs — not with any node's
+ * memory, which may be ahead of the log (unsaved edits) or behind it (missed relay messages).
+ * Every node that holds a board projects after its own saves and now and then; the cursor row in
+ * Postgres, locked for the whole transaction, makes each log row's effect land once and in order.
+ * To tell which cards a stretch of rows changed, each node keeps a replica of the board built
+ * from the log alone, applying rows it did not project itself silently.
  */
 export class BoardProjection {
-	private readonly pending = new Map<string, Pending>();
-	private readonly running = new Map<string, Promise<void>>();
+	private readonly replicas = new Map<string, Replica>();
+	private readonly runs = new Map<string, Promise<number>>();
+	private readonly queued = new Map<string, Promise<number>>();
+	private readonly timers = new Map<string, NodeJS.Timeout>();
+	private readonly everyMs: number;
+	private readonly batchRows: number;
 	private readonly debounceMs: number;
-	private readonly maxWaitMs: number;
-	private readonly retryMs: number;
+	private sweep: NodeJS.Timeout | null = null;
 	private closed = false;
 
 	constructor(
 		private readonly documents: BoardDocuments,
 		private readonly board: BoardService,
+		private readonly boardLog: BoardLogRepository,
 		private readonly onStored: StoredListener,
 		private readonly log: Logger,
 		opts: ProjectionOptions = {}
 	) {
-		this.debounceMs = opts.debounceMs ?? 150;
-		this.maxWaitMs = opts.maxWaitMs ?? 1000;
-		this.retryMs = opts.retryMs ?? 1000;
+		this.everyMs = opts.everyMs ?? 3000;
+		this.batchRows = opts.batchRows ?? 500;
+		this.debounceMs = opts.debounceMs ?? 10;
 	}
 
 	attach(): () => void {
-		return this.documents.onChange((change) => this.observe(change));
+		this.documents.useAuthors(authorsOf);
+		const offs = [
+			this.documents.onSaved(({ boardId }) => this.schedule(boardId)),
+			// Dropped with the board (a run in progress keeps its own reference); a later projection of
+			// it (another node's rows) rebuilds it.
+			this.documents.onUnload((boardId) => void this.replicas.delete(boardId))
+		];
+		this.sweep = setInterval(() => {
+			this.dropIdleReplicas();
+			void this.projectBehind();
+		}, this.everyMs);
+		this.sweep.unref();
+		return () => {
+			this.documents.useAuthors(null);
+			offs.forEach((off) => off());
+		};
 	}
 
-	/** Stores card `id` now if it has unstored changes; resolves when the table has them. */
-	settle(boardId: string, id: string): Promise<void> {
-		return this.flush(key(boardId, id));
+	/** Resolves once the log is projected through row `rowId` (a REST write waits for its own row). */
+	async projectThrough(boardId: string, rowId: number): Promise<void> {
+		// A run that started before the row committed may stop short of it: the next one cannot.
+		for (let attempt = 0; attempt < 3; attempt++) if ((await this.run(boardId)) >= rowId) return;
+		throw new Error(`board ${boardId}: log row ${rowId} is not projected`);
 	}
 
-	/** Compares a freshly loaded board with its rows: projects what differs, backfills rows it lacks. */
-	async reconcile(boardId: string, rows: CommitmentWithRisk[]): Promise<void> {
-		const byId = new Map(rows.map((r) => [r.id, r]));
+	/** Compares a freshly loaded board with its rows: rows the document never had are backfilled into it. */
+	async backfill(boardId: string, rows: CommitmentWithRisk[]): Promise<void> {
 		const lease = await this.documents.acquire(boardId);
+		let missing: CommitmentWithRisk[];
 		try {
-			for (const [id, card] of commitmentsOf(lease.document.doc).entries()) {
-				const row = byId.get(id) ?? null;
-				byId.delete(id);
-				// Changed since it loaded: already on its way, with its real author.
-				if (this.pending.has(key(boardId, id)) || this.running.has(key(boardId, id))) continue;
-				const values = card instanceof Y.Map ? readCard(card) : null;
-				if (!values || !isComplete(values) || sameRecord(row, cardToCommitment(boardId, id, values))) continue;
-				this.schedule(boardId, id, new Set([WHOLE_CARD]), RECOVERED);
-			}
+			const cards = commitmentsOf(lease.document.doc);
+			// Seeded rows, or rows written before boards existed; a cancelled row whose card is gone
+			// was deleted on the board and stays gone.
+			missing = rows.filter((r) => r.status !== 'cancelled' && !cards.has(r.id));
 		} finally {
 			lease.release();
 		}
-		// Rows the document never had (seeded, or written before boards existed); a cancelled row
-		// whose card is gone was deleted on the board and stays gone.
-		const missing = [...byId.values()].filter((r) => r.status !== 'cancelled');
+		// The log may hold rows nobody projected yet (the node that saved them died): now, not later.
+		this.schedule(boardId, 0);
 		if (missing.length === 0) return;
 		await this.documents.transact(boardId, (doc) => {
 			for (const r of missing) if (!cardOf(doc, r.id)) putCard(doc, r.id, commitmentToCard(r));
@@ -101,66 +136,152 @@ export class BoardProjection {
 		this.log.info({ boardId, rows: missing.length }, 'board backfilled from stored commitments');
 	}
 
-	/** Stores everything still pending (graceful shutdown). */
+	/** Projects what is saved (graceful shutdown); stops the timers. */
 	async close(): Promise<void> {
 		this.closed = true;
-		await Promise.allSettled([...this.pending.keys()].map((k) => this.flush(k)));
-		await Promise.allSettled([...this.running.values()]);
+		if (this.sweep) clearInterval(this.sweep);
+		for (const timer of this.timers.values()) clearTimeout(timer);
+		const boards = new Set([...this.timers.keys(), ...this.runs.keys()]);
+		this.timers.clear();
+		await Promise.allSettled([...boards].map((b) => this.run(b)));
+		this.replicas.clear();
 	}
 
-	private observe({ boardId, doc, origin, transaction }: DocumentChange): void {
-		if (origin === 'load' || (isServerOrigin(origin) && origin.reason === BACKFILL_REASON)) return;
-		const actor = actorOf(origin);
-		for (const [id, keys] of touchesOf(doc, transaction).cards) this.schedule(boardId, id, keys, actor);
+	private schedule(boardId: string, delay = this.debounceMs): void {
+		if (this.closed || this.timers.has(boardId)) return;
+		const timer = setTimeout(() => {
+			this.timers.delete(boardId);
+			this.run(boardId).catch(() => {});
+		}, delay);
+		this.timers.set(boardId, timer);
 	}
 
-	private schedule(boardId: string, id: string, keys: Iterable<string>, actor: string | null, delay = this.debounceMs): void {
-		const k = key(boardId, id);
-		let p = this.pending.get(k);
-		if (!p) this.pending.set(k, (p = { boardId, id, actors: new Map(), since: Date.now(), timer: null }));
-		if (actor) for (const field of keys) p.actors.set(field, actor);
-		if (this.closed) return;
-		if (p.timer) clearTimeout(p.timer);
-		const wait = Math.max(0, Math.min(delay, p.since + Math.max(this.maxWaitMs, delay) - Date.now()));
-		p.timer = setTimeout(() => void this.flush(k).catch(() => {}), wait);
+	private dropIdleReplicas(): void {
+		const now = Date.now();
+		for (const [boardId, replica] of this.replicas) {
+			if (now - replica.usedAt < REPLICA_IDLE_MS || this.runs.has(boardId)) continue;
+			this.replicas.delete(boardId);
+		}
 	}
 
-	private flush(k: string): Promise<void> {
-		const p = this.pending.get(k);
-		if (!p) return this.running.get(k) ?? Promise.resolve();
-		this.pending.delete(k);
-		if (p.timer) clearTimeout(p.timer);
-		const run = (this.running.get(k) ?? Promise.resolve()).catch(() => {}).then(() => this.store(p));
-		const tracked = run.finally(() => {
-			if (this.running.get(k) === tracked) this.running.delete(k);
+	/** The safety net: loaded boards whose log has unprojected rows (whoever saved them). */
+	private async projectBehind(): Promise<void> {
+		try {
+			for (const boardId of await this.boardLog.behindProjection(this.documents.loadedBoards())) this.schedule(boardId, 0);
+		} catch (err) {
+			this.log.warn({ err }, 'looking for unprojected board rows failed');
+		}
+	}
+
+	/** One run per board at a time; callers arriving during a run share the next one. */
+	private run(boardId: string): Promise<number> {
+		const waiting = this.queued.get(boardId);
+		if (waiting) return waiting;
+		const previous = this.runs.get(boardId);
+		const next = (previous ?? Promise.resolve(0))
+			.catch(() => 0)
+			.then(() => {
+				this.queued.delete(boardId);
+				return this.projectAll(boardId);
+			});
+		if (previous) this.queued.set(boardId, next);
+		const tracked = next.finally(() => {
+			if (this.runs.get(boardId) === tracked) this.runs.delete(boardId);
 		});
-		this.running.set(k, tracked);
+		this.runs.set(boardId, tracked);
 		return tracked;
 	}
 
-	private async store(p: Pending): Promise<void> {
+	private async projectAll(boardId: string): Promise<number> {
 		try {
-			const lease = await this.documents.acquire(p.boardId);
-			let card: CardValues | null;
-			try {
-				const found = cardOf(lease.document.doc, p.id);
-				card = found ? readCard(found) : null;
-			} finally {
-				lease.release();
+			for (;;) {
+				const run = await this.board.projectLog(boardId, (cursor, readTail) => this.plan(boardId, cursor, readTail));
+				for (const s of run.stored) this.onStored(boardId, s.id, s.card, s.outcome);
+				if (!run.more) {
+					// Kept between runs only for boards this node holds.
+					if (!this.documents.isLoaded(boardId)) this.replicas.delete(boardId);
+					return run.uptoId;
+				}
 			}
-			const outcome = await this.board.project(p.boardId, p.id, card, p.actors);
-			this.onStored(p.boardId, p.id, card, outcome);
 		} catch (err) {
-			this.log.error({ err, boardId: p.boardId, id: p.id }, 'storing a board card failed; retrying');
-			if (!this.closed) {
-				for (const [field, actor] of p.actors) this.schedule(p.boardId, p.id, [field], actor, this.retryMs);
-				if (p.actors.size === 0) this.schedule(p.boardId, p.id, [], null, this.retryMs);
-			}
+			// The transaction rolled back: the replica may hold rows the cursor does not count.
+			this.replicas.delete(boardId);
+			this.log.error({ err, boardId }, 'projecting the board log failed');
+			if (!this.closed) this.schedule(boardId, 1000);
 			throw err;
 		}
 	}
+
+	private async plan(boardId: string, cursor: number, readTail: (afterId: number, limit: number) => Promise<LogTail>) {
+		let replica = this.replicas.get(boardId);
+		// Ahead of the cursor: a run of ours that did not commit. Those rows must count again.
+		if (replica && replica.appliedId > cursor) replica = undefined;
+		replica ??= { doc: replicaDoc(), appliedId: 0, usedAt: 0 };
+		replica.usedAt = Date.now();
+		this.replicas.set(boardId, replica);
+
+		const tail = await readTail(replica.appliedId, this.batchRows);
+		const touched = new Map<string, Map<string, string>>();
+		if (tail.snapshot) {
+			// Rows folded past what the replica has: the snapshot holds them. It counts as changes
+			// only past the cursor (a board never projected before, or projected by an older version).
+			applyRow(replica.doc, tail.snapshot.state, tail.snapshot.uptoId > cursor ? touched : null, null, this.log, boardId);
+			replica.appliedId = tail.snapshot.uptoId;
+		}
+		for (const row of tail.rows) {
+			applyRow(replica.doc, row.update, row.id > cursor ? touched : null, row.authors, this.log, boardId);
+			replica.appliedId = row.id;
+		}
+		const cards: CardState[] = [];
+		for (const [id, actors] of touched) {
+			const found = cardOf(replica.doc, id);
+			cards.push({ id, card: found ? readCard(found) : null, actors });
+		}
+		return { uptoId: Math.max(cursor, replica.appliedId), cards, more: tail.rows.length >= this.batchRows };
+	}
 }
 
-function key(boardId: string, id: string): string {
-	return `${boardId}\u0000${id}`;
+/**
+ * A document for the log replica. Its root types are declared first: Yjs would otherwise integrate
+ * the first row into placeholder types and swap them for maps later, and the swapped-out instances
+ * are what that row's transaction reports as changed.
+ */
+function replicaDoc(): Y.Doc {
+	const doc = new Y.Doc();
+	commitmentsOf(doc);
+	computedOf(doc);
+	return doc;
+}
+
+/** Applies one stored row; with `touched`, records the cards it changed and who changed which field. */
+function applyRow(
+	doc: Y.Doc,
+	update: Uint8Array,
+	touched: Map<string, Map<string, string>> | null,
+	authors: ChangeAuthors | null,
+	log: Logger,
+	boardId: string
+): void {
+	const observe = (transaction: Y.Transaction) => {
+		for (const [id, keys] of touchesOf(doc, transaction).cards) {
+			let actors = touched!.get(id);
+			if (!actors) touched!.set(id, (actors = new Map()));
+			const known = authors && Object.hasOwn(authors, id) ? authors[id] : null;
+			for (const key of keys) {
+				const actor = known && Object.hasOwn(known, key) ? known[key] : null;
+				if (actor) actors.set(key, actor);
+			}
+			// A field changed through a nested type is attributed under the card as a whole.
+			if (known) for (const [key, actor] of Object.entries(known)) if (!actors.has(key)) actors.set(key, actor);
+		}
+	};
+	if (touched) doc.on('afterTransaction', observe);
+	try {
+		Y.applyUpdate(doc, update);
+	} catch (err) {
+		// Like a load: a broken row is skipped (and kept; compaction refuses to fold it).
+		log.error({ err, boardId }, 'stored board update does not apply');
+	} finally {
+		if (touched) doc.off('afterTransaction', observe);
+	}
 }

@@ -9,8 +9,16 @@ export class Listeners<T> {
 		private readonly what: string
 	) {}
 
-	add(listener: (value: T) => void): () => void {
-		this.set.add(listener);
+	/** `first`: called before the listeners added so far (e.g. a relay that should not wait for local sends). */
+	add(listener: (value: T) => void, first = false): () => void {
+		if (first) {
+			const rest = [...this.set];
+			this.set.clear();
+			this.set.add(listener);
+			for (const l of rest) this.set.add(l);
+		} else {
+			this.set.add(listener);
+		}
 		return () => this.set.delete(listener);
 	}
 

@@ -1,7 +1,7 @@
 import { Mutex } from 'async-mutex';
 import * as Y from 'yjs';
 import type { Logger } from '../../logger.ts';
-import type { BoardDocumentStore } from '../../repositories/board-documents.repository.ts';
+import type { BoardDocumentStore, ChangeAuthors } from '../../repositories/board-documents.repository.ts';
 
 export interface WriterOptions {
 	flushDelayMs: number;
@@ -23,6 +23,13 @@ export function foldUpdates(updates: Uint8Array[]): Uint8Array {
 	}
 }
 
+export interface SaverEvents {
+	/** The row id of every batch once it is committed. */
+	onSaved?(rowId: number): void;
+	/** Saving started failing, or recovered (clients show "not saved — retrying"). */
+	onFailingChange?(failing: boolean): void;
+}
+
 /**
  * Durable, batched persistence of one document's updates. Accepted updates wait here at most
  * `flushDelayMs`, then go to Postgres as one merged row; a failed save keeps them and retries with
@@ -30,6 +37,10 @@ export function foldUpdates(updates: Uint8Array[]): Uint8Array {
  */
 export class BoardUpdateSaver {
 	private buffer: Uint8Array[] = [];
+	// Who wrote what in the buffered updates; saved with them (later writers of a field win).
+	private authors: ChangeAuthors | null = null;
+	/** The id of the last row this saver stored (0: none yet). */
+	lastSavedId = 0;
 	private saving = 0;
 	/** Bytes of updates not durably saved yet (buffered or being saved). */
 	unsavedBytes = 0;
@@ -49,8 +60,7 @@ export class BoardUpdateSaver {
 		private readonly log: Logger,
 		/** Update rows stored after the snapshot; drives compaction. */
 		public rowsSinceSnapshot: number,
-		/** Told when saving starts failing and when it recovers (clients show "not saved — retrying"). */
-		private readonly onFailingChange: (failing: boolean) => void = () => {}
+		private readonly events: SaverEvents = {}
 	) {}
 
 	/** Updates not durably saved yet, including a batch being saved right now. */
@@ -62,30 +72,38 @@ export class BoardUpdateSaver {
 		return this.failures > 0;
 	}
 
-	push(update: Uint8Array): void {
+	push(update: Uint8Array, authors: ChangeAuthors | null = null): void {
 		this.buffer.push(update);
 		this.unsavedBytes += update.byteLength;
+		if (authors) this.authors = mergeAuthors(this.authors, authors);
 		// While failing, the backoff timer is already set; a new update must not hammer the database.
 		if (!this.timer && !this.stopped) this.schedule(this.options.flushDelayMs);
 	}
 
-	/** Saves everything buffered so far; rejects (keeping the updates) if the store fails. */
-	async flush(): Promise<void> {
+	/**
+	 * Saves everything buffered so far and resolves with the id of the last row stored (which holds
+	 * every update pushed before the call); rejects (keeping the updates) if the store fails.
+	 */
+	async flush(): Promise<number> {
 		await this.mutex.runExclusive(async () => {
 			this.clearTimer();
 			if (this.buffer.length === 0) return;
 			const batch = this.buffer;
+			const authors = this.authors;
 			this.buffer = [];
+			this.authors = null;
 			this.saving = batch.length;
+			let rowId: number;
 			try {
-				await this.store.append(this.boardId, batch.length === 1 ? batch[0] : Y.mergeUpdates(batch));
+				rowId = await this.store.append(this.boardId, batch.length === 1 ? batch[0] : Y.mergeUpdates(batch), authors);
 			} catch (err) {
 				this.saving = 0;
 				this.buffer = batch.concat(this.buffer);
+				this.authors = authors && this.authors ? mergeAuthors(authors, this.authors) : (authors ?? this.authors);
 				this.failures++;
 				if (this.failures === 1) {
 					this.failingSince = new Date();
-					this.onFailingChange(true);
+					this.events.onFailingChange?.(true);
 				}
 				const delay = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (this.failures - 1));
 				this.log.error({ err, boardId: this.boardId, updates: this.buffer.length, retryInMs: delay }, 'saving board updates failed');
@@ -94,12 +112,14 @@ export class BoardUpdateSaver {
 			}
 			this.saving = 0;
 			this.unsavedBytes -= batch.reduce((n, u) => n + u.byteLength, 0);
+			this.lastSavedId = rowId;
+			this.events.onSaved?.(rowId);
 			const recovered = this.failures > 0;
 			this.failures = 0;
 			if (recovered) {
 				this.log.info({ boardId: this.boardId }, 'saving board updates recovered');
 				this.failingSince = null;
-				this.onFailingChange(false);
+				this.events.onFailingChange?.(false);
 			}
 			this.rowsSinceSnapshot++;
 			if (this.buffer.length > 0 && !this.stopped) this.schedule(this.options.flushDelayMs);
@@ -107,6 +127,7 @@ export class BoardUpdateSaver {
 		if (this.rowsSinceSnapshot > this.options.compactAfterUpdates && !this.compacting) {
 			this.compact().catch(() => {});
 		}
+		return this.lastSavedId;
 	}
 
 	/** Folds the stored rows into the snapshot; the live document is not involved. */
@@ -147,4 +168,13 @@ export class BoardUpdateSaver {
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = null;
 	}
+}
+
+/** `later` over `earlier`, per card and field (a copy; neither argument changes). */
+function mergeAuthors(earlier: ChangeAuthors | null, later: ChangeAuthors): ChangeAuthors {
+	const out: ChangeAuthors = Object.create(null) as ChangeAuthors;
+	for (const source of [earlier, later]) {
+		for (const [card, fields] of Object.entries(source ?? {})) out[card] = Object.assign(out[card] ?? Object.create(null), fields);
+	}
+	return out;
 }

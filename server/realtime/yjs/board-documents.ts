@@ -13,14 +13,17 @@ import {
 	type BoardDocumentsOptions,
 	type BoardStats,
 	type ConnectionOrigin,
+	isRemoteOrigin,
 	type DocumentChange,
 	type DocumentLease,
 	type ReceiveResult,
+	type RemoteOrigin,
 	type ServerOrigin,
 	type StagedUpdate,
 	type UpdateCheck,
 	type UpdateGate
 } from './board-documents.types.ts';
+import type { ChangeAuthors } from '../../repositories/board-documents.repository.ts';
 import { CLOSE_CODES, isNoopUpdate } from './yjs.protocol.ts';
 
 interface Entry extends BoardDocument {
@@ -31,6 +34,14 @@ interface Entry extends BoardDocument {
 	unloadTimer: NodeJS.Timeout | null;
 	/** A replica kept equal to `doc`: a client's update is tried here before the live document takes it. */
 	staging: Y.Doc;
+	/** The highest update log row the stored state this board loaded from covers. */
+	loadedUpTo: number;
+}
+
+/** A row saved for a board: every update accepted on this node before the save is in it or earlier rows. */
+export interface SavedRow {
+	boardId: string;
+	rowId: number;
 }
 
 /** The transport-free registry of loaded board documents, with their persistence and hooks. */
@@ -40,6 +51,8 @@ export class BoardDocuments {
 	private readonly loads: Listeners<BoardDocument>;
 	private readonly changes: Listeners<DocumentChange>;
 	private readonly unloads: Listeners<string>;
+	private readonly saves: Listeners<SavedRow>;
+	private authorsOf: ((change: DocumentChange) => ChangeAuthors | null) | null = null;
 	private readonly opts: Required<Omit<BoardDocumentsOptions, 'canWrite'>>;
 	private gate: UpdateGate | null = null;
 	private closed = false;
@@ -49,6 +62,7 @@ export class BoardDocuments {
 		this.loads = new Listeners(options.log, 'load');
 		this.changes = new Listeners(options.log, 'change');
 		this.unloads = new Listeners(options.log, 'unload');
+		this.saves = new Listeners(options.log, 'save');
 		this.opts = {
 			store: options.store,
 			log: options.log,
@@ -67,8 +81,8 @@ export class BoardDocuments {
 	}
 
 	/** Every change applied to a loaded board, whatever its origin, synchronously after it applied. */
-	onChange(listener: (change: DocumentChange) => void): () => void {
-		return this.changes.add(listener);
+	onChange(listener: (change: DocumentChange) => void, opts: { first?: boolean } = {}): () => void {
+		return this.changes.add(listener, opts.first);
 	}
 
 	onUnload(listener: (boardId: string) => void): () => void {
@@ -84,6 +98,51 @@ export class BoardDocuments {
 		return () => {
 			if (this.gate === gate) this.gate = null;
 		};
+	}
+
+	// --- Several web nodes (server/realtime/board/board-relay.ts, board-catchup.ts, board-projection.ts)
+
+	/** Every batch this node saved, once its log row is committed. */
+	onSaved(listener: (saved: SavedRow) => void): () => void {
+		return this.saves.add(listener);
+	}
+
+	/** Names who wrote what in each change this node saves; stored with the row for the card history. */
+	useAuthors(fn: ((change: DocumentChange) => ChangeAuthors | null) | null): void {
+		this.authorsOf = fn;
+	}
+
+	/** The highest log row id the board's stored state covered when it loaded (null: not loaded). */
+	loadedUpTo(boardId: string): number | null {
+		const entry = this.entries.get(boardId);
+		return entry && entry.state !== 'loading' ? entry.loadedUpTo : null;
+	}
+
+	/**
+	 * Applies an update another node accepted (and saves itself) or one read back from the log:
+	 * broadcast to this node's clients and seen by onChange, never saved again here. False when the
+	 * board is not loaded here or the update does not apply.
+	 */
+	applyRemote(boardId: string, update: Uint8Array, origin: RemoteOrigin): boolean {
+		const entry = this.entries.get(boardId);
+		if (!entry || entry.state === 'loading') return false;
+		try {
+			Y.applyUpdate(entry.doc, update, origin);
+			return true;
+		} catch (err) {
+			this.options.log.warn({ err, boardId, from: origin.kind }, 'a relayed board update does not apply');
+			return false;
+		}
+	}
+
+	/**
+	 * Saves an update this node applied as relayed but its author's node never stored (it died
+	 * first), as if accepted here. False when the board is not loaded here.
+	 */
+	saveRelayed(boardId: string, update: Uint8Array): boolean {
+		const saver = this.entries.get(boardId)?.saver;
+		saver?.push(update);
+		return !!saver;
 	}
 
 	isLoaded(boardId: string): boolean {
@@ -244,8 +303,9 @@ export class BoardDocuments {
 		return doc;
 	}
 
-	async flush(boardId: string): Promise<void> {
-		await this.entries.get(boardId)?.saver?.flush();
+	/** Saves what is buffered; resolves with the last log row id saved by this node (null: not loaded). */
+	async flush(boardId: string): Promise<number | null> {
+		return (await this.entries.get(boardId)?.saver?.flush()) ?? null;
 	}
 
 	/** Saves every buffered update, retrying until `timeoutMs`; rejects naming the boards left unsaved. */
@@ -275,7 +335,8 @@ export class BoardDocuments {
 		awareness.setLocalState(null);
 		const entry: Entry = {
 			boardId, doc, awareness, state: 'loading', ready: Promise.resolve(), holders: 0,
-			saver: null, unloadTimer: null, staging: this.newDoc()
+			saver: null, unloadTimer: null, staging: this.newDoc(),
+			loadedUpTo: 0
 		};
 		this.entries.set(boardId, entry);
 		entry.ready = this.load(entry);
@@ -298,9 +359,12 @@ export class BoardDocuments {
 					}
 				}
 			}, 'load');
-			entry.saver = new BoardUpdateSaver(boardId, this.options.store, this.opts, this.options.log, stored.updates.length, (failing) =>
-				entry.awareness.setLocalState(failing ? ({ server: { saving: 'retrying', since: new Date().toISOString() } } satisfies BoardServerState) : null)
-			);
+			entry.loadedUpTo = stored.lastId;
+			entry.saver = new BoardUpdateSaver(boardId, this.options.store, this.opts, this.options.log, stored.updates.length, {
+				onSaved: (rowId) => this.saves.emit({ boardId, rowId }, boardId),
+				onFailingChange: (failing) =>
+					entry.awareness.setLocalState(failing ? ({ server: { saving: 'retrying', since: new Date().toISOString() } } satisfies BoardServerState) : null)
+			});
 		} catch (err) {
 			if (this.entries.get(boardId) === entry) this.entries.delete(boardId);
 			entry.awareness.destroy();
@@ -310,10 +374,12 @@ export class BoardDocuments {
 		}
 		Y.applyUpdate(entry.staging, Y.encodeStateAsUpdate(doc));
 		doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
-			entry.saver?.push(update);
+			const change: DocumentChange = { boardId, doc, update, origin, transaction };
+			// Another node's update is saved by that node; one read back from the log is stored already.
+			if (!isRemoteOrigin(origin)) entry.saver?.push(update, this.authorsOf?.(change) ?? null);
 			// A client's update was staged before it went live; everything else catches up here.
 			if (!isConnectionOrigin(origin)) Y.applyUpdate(entry.staging, update);
-			this.changes.emit({ boardId, doc, update, origin, transaction }, boardId);
+			this.changes.emit(change, boardId);
 		});
 		entry.state = 'ready';
 		this.loads.emit(entry, boardId);
@@ -322,7 +388,7 @@ export class BoardDocuments {
 	private async flushUntil(saver: BoardUpdateSaver, deadline: number): Promise<void> {
 		for (let attempt = 0; ; attempt++) {
 			try {
-				return await saver.flush();
+				return void (await saver.flush());
 			} catch (err) {
 				const wait = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** attempt, deadline - Date.now());
 				if (wait <= 0) throw err;

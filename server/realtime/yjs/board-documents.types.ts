@@ -36,6 +36,20 @@ export interface ServerOrigin {
 	readonly reason: string;
 }
 
+/**
+ * An update that reached this node from elsewhere: another node's accepted update relayed through
+ * Redis, or a row read back from the stored log (catch-up). Applied and broadcast, never saved or
+ * relayed again.
+ */
+export interface RemoteOrigin {
+	readonly kind: 'relay' | 'catchup';
+}
+
+export function isRemoteOrigin(origin: unknown): origin is RemoteOrigin {
+	const kind = typeof origin === 'object' && origin !== null ? (origin as { kind?: unknown }).kind : undefined;
+	return kind === 'relay' || kind === 'catchup';
+}
+
 export function isConnectionOrigin(origin: unknown): origin is ConnectionOrigin {
 	return typeof origin === 'object' && origin !== null && (origin as { kind?: unknown }).kind === 'connection';
 }
