@@ -36,7 +36,7 @@ const LOCKED_DOWN_CSP = { defaultSrc: ["'none'"], frameAncestors: ["'none'"], ba
 export function createHttpApp(d: HttpAppDeps): Express {
 	const app = express();
 	app.disable('x-powered-by');
-	app.set('trust proxy', 'loopback');
+	app.set('trust proxy', d.config.trustProxy);
 	// API answers and assets get a CSP that allows nothing; SvelteKit replaces it on the pages it renders
 	// with its own (kit.csp in svelte.config.js), whose nonce lets its inline bootstrap run.
 	app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: LOCKED_DOWN_CSP }, crossOriginEmbedderPolicy: false }));
