@@ -7,6 +7,7 @@ import type { RequestHandler } from 'express';
 import { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import { connect, ensureDatabase, type Sql } from './db/database.ts';
+import { DatabaseHealth } from './db/db-health.ts';
 import { migrate } from './db/migrate.ts';
 import { RecomputeQueue } from './jobs/queues.ts';
 import { RecomputeWorker } from './jobs/recompute.worker.ts';
@@ -61,10 +62,25 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 	const sql = connect(config.databaseUrl, { max: opts.web ? 20 : 10 });
 	await migrate(sql, log);
 
+	// Two connections on purpose. BullMQ's workers block and must wait out an outage
+	// (maxRetriesPerRequest: null). Everything a request awaits — enqueueing, rate limits, /readyz —
+	// uses `fastRedis`, which fails at once while Redis is away and gives up on a hung one.
 	const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
 	redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-	const queue = new RecomputeQueue({ connection: redis, prefix: config.redisPrefix });
-	const services = createServices(sql, queue, config, log, redis);
+	const fastRedis = new Redis(config.redisUrl, {
+		lazyConnect: false,
+		enableOfflineQueue: false,
+		maxRetriesPerRequest: 1,
+		commandTimeout: 1000,
+		connectTimeout: 2000,
+		// Keep trying every second: ingest must notice a returning Redis without a restart.
+		retryStrategy: (times) => Math.min(times * 200, 1000)
+	});
+	fastRedis.on('error', () => {}); // the blocking connection logs the same outage already
+	const queue = new RecomputeQueue({ connection: fastRedis, prefix: config.redisPrefix });
+	const services = createServices(sql, queue, config, log, fastRedis);
+	const dbHealth = new DatabaseHealth(config.databaseUrl, log.child({ component: 'db-health' }));
+	dbHealth.start();
 
 	if (config.demo) await seedDemo(services, sql, log);
 
@@ -104,7 +120,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 	let port = 0;
 	if (opts.web) {
 		const svelteKit = opts.app === false ? undefined : await loadSvelteKit(log);
-		const app = createHttpApp({ config, services, sql, redis, log, svelteKit });
+		const app = createHttpApp({ config, services, sql, redis: fastRedis, db: dbHealth, log, svelteKit });
 		http = createServer(app);
 		sockets = createSocketServer(http, {
 			services,
@@ -167,8 +183,10 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 				stopKpis?.();
 				await pruner?.stop();
 				await worker?.close();
-				await queue.close();
+				await queue.close().catch(() => {});
+				await dbHealth.stop();
 				redis.disconnect();
+				fastRedis.disconnect();
 				await sql.end({ timeout: 5 });
 			})();
 			return closing;

@@ -13,6 +13,7 @@ import { commitmentsRoutes } from './commitments.controller.ts';
 import { eventsRoutes } from './events.controller.ts';
 import { handoffRoutes } from './handoff.controller.ts';
 import { healthRoutes } from './health.controller.ts';
+import { databaseDeadline, type DatabaseState } from './unavailable.ts';
 import { authenticate, errorHandler, ingestRateLimit, originCheck } from './middleware.ts';
 import { notificationsRoutes } from './notifications.controller.ts';
 import { sessionRoutes } from './session.controller.ts';
@@ -25,7 +26,10 @@ export interface HttpAppDeps {
 	config: Config;
 	services: Services;
 	sql: Sql;
+	/** A fail-fast Redis connection (no offline queue, command timeout) for readiness. */
 	redis: Redis;
+	/** Whether Postgres answers; requests waiting on a hung one get 503 (absent: no deadline). */
+	db?: DatabaseState;
 	log: Logger;
 	/** adapter-node's handler from build/handler.js; absent in API-only tests. */
 	svelteKit?: RequestHandler;
@@ -40,7 +44,8 @@ export function createHttpApp(d: HttpAppDeps): Express {
 	// API answers and assets get a CSP that allows nothing; SvelteKit replaces it on the pages it renders
 	// with its own (kit.csp in svelte.config.js), whose nonce lets its inline bootstrap run.
 	app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: LOCKED_DOWN_CSP }, crossOriginEmbedderPolicy: false }));
-	app.use(healthRoutes(d.sql, d.redis));
+	app.use(healthRoutes(d.sql, d.redis, d.db));
+	if (d.db) app.use(databaseDeadline(d.db));
 	app.use(authenticate(d.services));
 	app.use(originCheck(d.config.allowedOrigins));
 	app.use('/api/session', express.json({ limit: '16kb' }));

@@ -69,7 +69,8 @@ export class RecomputeWorker {
 			const stale = await this.d.positions.dirtyOlderThan(this.d.sweepAfterSeconds ?? 10, 5_000);
 			if (stale.length) {
 				this.d.log.info({ pairs: stale.length }, 'sweep re-enqueues dirty pairs');
-				await this.d.queue.enqueue(stale);
+				// Up to 5,000 pairs in one add: give it longer than a request would wait.
+				await this.d.queue.enqueue(stale, 10_000);
 			}
 			return stale.length;
 		} catch (err) {

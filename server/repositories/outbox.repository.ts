@@ -53,6 +53,14 @@ export class OutboxRepository {
 		`;
 	}
 
+	/** Rows after `seq`, counted only up to `cap` (a replay bound needs "more than N", not the total). */
+	async countAfter(seq: number, cap: number): Promise<number> {
+		const [row] = await this.sql<{ n: number }[]>`
+			select count(*)::int as n from (select 1 from outbox where seq > ${seq} order by seq limit ${cap}) x
+		`;
+		return row.n;
+	}
+
 	async lastSeq(): Promise<number> {
 		const [row] = await this.sql<{ seq: number | null }[]>`select max(seq) as seq from outbox`;
 		return row?.seq ?? 0;
