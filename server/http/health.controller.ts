@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Sql } from '../db/database.ts';
 import type { DatabaseState } from './unavailable.ts';
+import { RETRY_AFTER_SECONDS } from '../../src/lib/server/unavailable.ts';
 
 async function probe(check: () => Promise<unknown>, ms: number): Promise<string | null> {
 	let timer: NodeJS.Timeout | undefined;
@@ -34,7 +35,7 @@ export function healthRoutes(sql: Sql, redis: Redis, db?: DatabaseState): Router
 			db?.problem() ?? probe(() => sql`select 1`, 1500),
 			redis.status === 'ready' ? probe(() => redis.ping(), 500) : Promise.resolve(`redis is ${redis.status}`)
 		]);
-		if (postgres) res.status(503).json({ status: 'unavailable', failing: { postgres, ...(redisErr ? { redis: redisErr } : {}) } });
+		if (postgres) res.status(503).setHeader('Retry-After', String(RETRY_AFTER_SECONDS)).json({ status: 'unavailable', failing: { postgres, ...(redisErr ? { redis: redisErr } : {}) } });
 		else if (redisErr) res.json({ status: 'degraded', redis: 'down' });
 		else res.json({ status: 'ready' });
 	});

@@ -67,6 +67,11 @@ export class RateLimits {
 		]);
 	}
 
+	/** An attempt that could not be judged (the database was away) gives its points back. */
+	async signInAborted(email: string, address: string | null): Promise<void> {
+		await Promise.all([this.account.reward(accountKey(email), 1).catch(() => null), this.address.reward(address ?? 'unknown', 1).catch(() => null)]);
+	}
+
 	/** One request to POST /api/events by this principal. */
 	async ingest(p: Principal): Promise<void> {
 		await take(this.ingestLimiter, keyOf(p), 'too many ingest requests for this token; slow down');
