@@ -41,6 +41,9 @@ export function connect(url: string, opts: { max?: number; applicationName?: str
 		idle_timeout: 30,
 		// A stopped server refuses at once; a hung one accepts and never answers: give up quickly.
 		connect_timeout: 2,
+		// postgres.js waits (3^failures / 100) s, up to 20 s, before reconnecting: after a 10 s outage a
+		// node would sit idle for many seconds with Postgres back. A short jittered pause is enough.
+		backoff: () => 0.2 + Math.random() * 0.3,
 		onnotice: () => {},
 		connection: {
 			application_name: opts.applicationName ?? 'promiseboard',

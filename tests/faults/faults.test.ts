@@ -165,7 +165,9 @@ async function runFault(f: Fault) {
 			for (const [key, qty] of expected) {
 				if (screen.onHand.get(key)?.value === qty) continue;
 				const [sku, site] = key.split('|');
-				const rows = await sql`select seq, payload->>'onHand' as on_hand from outbox where topic = 'position' and payload->>'sku' = ${sku} and payload->>'site' = ${site} order by id desc limit 4`;
+				const rows = await sql`select id, seq, created_at, payload->>'onHand' as on_hand from outbox where topic = 'position' and payload->>'sku' = ${sku} and payload->>'site' = ${site} order by seq desc limit 6`;
+				const seqState = await sql`select last_value, is_called from outbox_seq`;
+				rows.push(...seqState);
 				expect(screen.onHand.get(key)?.value, `${key} screen ${JSON.stringify(screen.onHand.get(key))} outbox ${JSON.stringify(rows)}`).toBe(qty);
 			}
 			const shouldBeOpen = PAIRS.filter((p) => (expected.get(`${p.sku}|${p.site}`) ?? 0) < REORDER_POINT).length;
