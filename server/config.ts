@@ -78,7 +78,8 @@ function shown(name: string, value: string | undefined): string {
 	if (URLS_WITH_PASSWORDS.has(name)) {
 		try {
 			const u = new URL(value);
-			if (u.password) u.password = '***';
+			if (!u.password) return `=${JSON.stringify(value)}`;
+			u.password = '***';
 			return `=${JSON.stringify(u.toString())}`;
 		} catch {
 			return '=<hidden: not a URL>';
