@@ -46,6 +46,18 @@ export default defineConfig({
 					// Each browser file starts its own server and Chromium; two at once saturate 2 cores.
 					fileParallelism: false
 				}
+			},
+			{
+				extends: './vite.config.ts',
+				test: {
+					name: 'faults',
+					// Its own PostgreSQL cluster and redis-server, stopped, crashed and frozen on purpose.
+					include: ['tests/faults/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 180_000,
+					hookTimeout: 240_000,
+					fileParallelism: false
+				}
 			}
 		]
 	}

@@ -39,4 +39,42 @@ describe('loadConfig', () => {
 		expect(loadConfig({}).webhooks).toEqual({ allowHosts: [], timeoutMs: 10_000, maxAttempts: 10, backoffMs: 2000, pauseAfter: 20, concurrency: 16 });
 		expect(() => loadConfig({ WEBHOOK_ALLOW_HOSTS: 'a/b', WEBHOOK_TIMEOUT_MS: '5' })).toThrow(/WEBHOOK_ALLOW_HOSTS.*WEBHOOK_TIMEOUT_MS/);
 	});
+
+	it('never prints a secret, nor the password of a URL, in a configuration error', () => {
+		const secrets = ['s3cret-session-short', 'tok-shhh', 'dbpass-hunter2', 'redispass-xyzzy'];
+		let err: unknown;
+		try {
+			loadConfig({
+				SESSION_SECRET: secrets[0],
+				INGEST_TOKEN: secrets[1],
+				DATABASE_URL: `mysql://app:${secrets[2]}@db/x`,
+				REDIS_URL: `http://:${secrets[3]}@cache:6379`,
+				PORT: 'eighty'
+			});
+		} catch (e) {
+			err = e;
+		}
+		expect(err).toBeInstanceOf(ConfigError);
+		const message = (err as Error).message;
+		for (const s of secrets) expect(message).not.toContain(s);
+		const names = (err as ConfigError).problems.map((p) => /^[A-Z_]+/.exec(p)?.[0]).sort();
+		expect(names).toEqual(['DATABASE_URL', 'INGEST_TOKEN', 'PORT', 'REDIS_URL', 'SESSION_SECRET']);
+		// Harmless values still help: the port is echoed, the URL without its password.
+		expect(message).toContain('PORT="eighty"');
+		expect(message).toContain('DATABASE_URL="mysql://app:***@db/x"');
+	});
+
+	it('hides a URL that does not parse, since its password cannot be told apart', () => {
+		expect(() => loadConfig({ DATABASE_URL: 'postgres://u:p ss word@' })).toThrow(/DATABASE_URL=<hidden: not a URL>/);
+	});
+
+	it('parses TRUST_PROXY into what Express accepts, loopback by default', () => {
+		expect(loadConfig({}).trustProxy).toBe('loopback');
+		expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+		expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+		expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+		expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.168.1.7' }).trustProxy).toBe('loopback, 10.0.0.0/8,fd00::/8, 192.168.1.7');
+		expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY="everyone": .*bad: everyone/);
+		expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/);
+	});
 });

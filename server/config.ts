@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const url = (protocols: string[]) =>
@@ -9,6 +10,29 @@ const url = (protocols: string[]) =>
 			return false;
 		}
 	}, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Express `trust proxy`: true/false, a hop count, or comma-separated names, addresses and CIDR subnets. */
+const trustProxy = z
+	.string()
+	.transform((v, ctx): boolean | number | string => {
+		const s = v.trim();
+		if (s === 'true' || s === 'false') return s === 'true';
+		if (/^\d{1,3}$/.test(s)) return Number(s);
+		const bad = s.split(',').map((p) => p.trim()).filter((p) => {
+			if (TRUST_NAMES.has(p)) return false;
+			const [addr, bits, extra] = p.split('/');
+			const family = isIP(addr);
+			if (!family || extra !== undefined) return true;
+			return bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+		});
+		if (bad.length) {
+			ctx.addIssue({ code: 'custom', message: `must be true, false, a hop count, or loopback/linklocal/uniquelocal/addresses/CIDRs (bad: ${bad.join(', ')})` });
+			return z.NEVER;
+		}
+		return s;
+	});
 
 const envSchema = z.object({
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -56,8 +80,31 @@ const envSchema = z.object({
 	/** Consecutive failed attempts (across deliveries) that pause a hook until an admin resumes it. */
 	WEBHOOK_PAUSE_AFTER: z.coerce.number().int().min(1).max(1000).default(20),
 	/** Webhook POSTs a worker process makes at once (each hook gets at most 2 of them). */
-	WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16)
+	WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
+	/** Express `trust proxy`: which peers may set X-Forwarded-For/-Proto (nodes behind a load balancer). */
+	TRUST_PROXY: trustProxy.default('loopback')
 });
+
+/** Values never echoed in a configuration error (a log line must not leak them). */
+const SECRETS = new Set(['SESSION_SECRET', 'INGEST_TOKEN']);
+/** URLs echoed only without their password; one that does not even parse is not echoed at all. */
+const URLS_WITH_PASSWORDS = new Set(['DATABASE_URL', 'REDIS_URL']);
+
+function shown(name: string, value: string | undefined): string {
+	if (value === undefined) return '';
+	if (SECRETS.has(name)) return '=<hidden>';
+	if (URLS_WITH_PASSWORDS.has(name)) {
+		try {
+			const u = new URL(value);
+			if (!u.password) return `=${JSON.stringify(value)}`;
+			u.password = '***';
+			return `=${JSON.stringify(u.toString())}`;
+		} catch {
+			return '=<hidden: not a URL>';
+		}
+	}
+	return `=${JSON.stringify(value)}`;
+}
 
 export interface Config {
 	port: number;
@@ -78,6 +125,7 @@ export interface Config {
 	outboxPruneEveryMs: number;
 	heartbeatMs: number;
 	boardMaxBytes: number;
+	trustProxy: boolean | number | string;
 	webhooks: WebhookConfig;
 }
 
@@ -106,7 +154,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	const parsed = envSchema.safeParse(picked);
 	if (!parsed.success) {
 		throw new ConfigError(
-			parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(picked[String(i.path[0])])}: ${i.message}`)
+			parsed.error.issues.map((i) => {
+				const name = String(i.path[0]);
+				return `${name}${shown(name, picked[name] as string | undefined)}: ${i.message}`;
+			})
 		);
 	}
 	const e = parsed.data;
@@ -140,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			backoffMs: e.WEBHOOK_BACKOFF_MS,
 			pauseAfter: e.WEBHOOK_PAUSE_AFTER,
 			concurrency: e.WEBHOOK_CONCURRENCY
-		}
+		},
+		trustProxy: e.TRUST_PROXY
 	};
 }

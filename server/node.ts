@@ -7,6 +7,7 @@ import type { RequestHandler } from 'express';
 import { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import { connect, ensureDatabase, type Sql } from './db/database.ts';
+import { DatabaseHealth } from './db/db-health.ts';
 import { migrate } from './db/migrate.ts';
 import { RecomputeQueue } from './jobs/queues.ts';
 import { RecomputeWorker } from './jobs/recompute.worker.ts';
@@ -72,11 +73,27 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 	const metrics = new Metrics();
 	await migrate(sql, log);
 
+	// Two connections on purpose. BullMQ's workers block and must wait out an outage
+	// (maxRetriesPerRequest: null). Everything a request awaits — enqueueing, rate limits, /readyz —
+	// uses `fastRedis`, which fails at once while Redis is away and gives up on a hung one.
 	const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
 	redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-	const queue = new RecomputeQueue({ connection: redis, prefix: config.redisPrefix });
+	const fastRedis = new Redis(config.redisUrl, {
+		lazyConnect: false,
+		enableOfflineQueue: false,
+		// A command in flight when Redis goes is failed at once, not resent after a reconnect.
+		maxRetriesPerRequest: 0,
+		commandTimeout: 500,
+		connectTimeout: 2000,
+		// Keep trying every second: ingest must notice a returning Redis without a restart.
+		retryStrategy: (times) => Math.min(times * 200, 1000)
+	});
+	fastRedis.on('error', () => {}); // the blocking connection logs the same outage already
+	const queue = new RecomputeQueue({ connection: fastRedis, prefix: config.redisPrefix });
 	const webhookQueue = new WebhookQueue({ connection: redis, prefix: config.redisPrefix, maxAttempts: config.webhooks.maxAttempts, backoffMs: config.webhooks.backoffMs });
-	const services = createServices(sql, queue, config, log, redis, webhookQueue);
+	const services = createServices(sql, queue, config, log, fastRedis, webhookQueue);
+	const dbHealth = new DatabaseHealth(config.databaseUrl, log.child({ component: 'db-health' }));
+	dbHealth.start();
 
 	if (config.demo) await seedDemo(services, sql, log);
 
@@ -140,7 +157,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 	let port = 0;
 	if (opts.web) {
 		const svelteKit = opts.app === false ? undefined : await loadSvelteKit(log);
-		const app = createHttpApp({ config, services, sql, redis, log, svelteKit, metrics });
+		const app = createHttpApp({ config, services, sql, redis: fastRedis, db: dbHealth, log, svelteKit, metrics });
 		http = createServer(app);
 		sockets = createSocketServer(http, {
 			services,
@@ -240,8 +257,10 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 				await webhookQueue.close();
 				await pruner?.stop();
 				await worker?.close();
-				await queue.close();
+				await queue.close().catch(() => {});
+				await dbHealth.stop();
 				redis.disconnect();
+				fastRedis.disconnect();
 				await sql.end({ timeout: 5 });
 			})();
 			return closing;

@@ -11,6 +11,8 @@ declare global {
 			principal: Principal | null;
 			/** Server services, handed over by the Express layer that hosts SvelteKit. */
 			ctx: RequestContext;
+			/** Set by handleError when a load failed because a dependency is away (answered 503). */
+			unavailable?: boolean;
 		}
 		interface Platform {
 			req: IncomingMessage & { pb?: RequestContext };

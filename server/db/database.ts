@@ -32,13 +32,25 @@ export async function ensureDatabase(url: string, log?: Logger): Promise<void> {
 	}
 }
 
+/** A statement running longer than this is cancelled by the server itself (runaway queries hold a pooled connection). */
+export const STATEMENT_TIMEOUT_MS = 60_000;
+
 export function connect(url: string, opts: { max?: number; applicationName?: string } = {}): Sql {
 	return postgres(url, {
 		max: opts.max ?? 10,
 		idle_timeout: 30,
-		connect_timeout: 10,
+		// A stopped server refuses at once; a hung one accepts and never answers: give up quickly.
+		connect_timeout: 2,
+		// postgres.js waits (3^failures / 100) s, up to 20 s, before reconnecting: after a 10 s outage a
+		// node would sit idle for many seconds with Postgres back. A short jittered pause is enough.
+		backoff: () => 0.2 + Math.random() * 0.3,
 		onnotice: () => {},
-		connection: { application_name: opts.applicationName ?? 'promiseboard' },
+		connection: {
+			application_name: opts.applicationName ?? 'promiseboard',
+			statement_timeout: STATEMENT_TIMEOUT_MS,
+			// A process killed mid-transaction must not keep row locks until TCP keepalive notices.
+			idle_in_transaction_session_timeout: 30_000
+		},
 		// Column names only: postgres.camel would also rewrite keys inside json values (ids with '_').
 		transform: { column: { from: postgres.toCamel, to: postgres.fromCamel } },
 		types: {

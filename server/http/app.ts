@@ -13,6 +13,7 @@ import { commitmentsRoutes } from './commitments.controller.ts';
 import { eventsRoutes } from './events.controller.ts';
 import { handoffRoutes } from './handoff.controller.ts';
 import { healthRoutes } from './health.controller.ts';
+import { databaseDeadline, type DatabaseState } from './unavailable.ts';
 import { authenticate, confineDisplayTokens, errorHandler, ingestRateLimit, originCheck } from './middleware.ts';
 import { notificationsRoutes } from './notifications.controller.ts';
 import { sessionRoutes } from './session.controller.ts';
@@ -30,7 +31,10 @@ export interface HttpAppDeps {
 	config: Config;
 	services: Services;
 	sql: Sql;
+	/** A fail-fast Redis connection (no offline queue, command timeout) for readiness. */
 	redis: Redis;
+	/** Whether Postgres answers; requests waiting on a hung one get 503 (absent: no deadline). */
+	db?: DatabaseState;
 	log: Logger;
 	/** Prometheus metrics of this node; absent: no /metrics and no HTTP timing. */
 	metrics?: Metrics;
@@ -43,12 +47,13 @@ const LOCKED_DOWN_CSP = { defaultSrc: ["'none'"], frameAncestors: ["'none'"], ba
 export function createHttpApp(d: HttpAppDeps): Express {
 	const app = express();
 	app.disable('x-powered-by');
-	app.set('trust proxy', 'loopback');
+	app.set('trust proxy', d.config.trustProxy);
 	if (d.metrics) app.use(httpMetrics(d.metrics));
 	// API answers and assets get a CSP that allows nothing; SvelteKit replaces it on the pages it renders
 	// with its own (kit.csp in svelte.config.js), whose nonce lets its inline bootstrap run.
 	app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: LOCKED_DOWN_CSP }, crossOriginEmbedderPolicy: false }));
-	app.use(healthRoutes(d.sql, d.redis));
+	app.use(healthRoutes(d.sql, d.redis, d.db));
+	if (d.db) app.use(databaseDeadline(d.db));
 	app.use(authenticate(d.services));
 	app.use(confineDisplayTokens());
 	// Public, but a display token is confined to its wall even here (CONTRACT: 403 everywhere else).

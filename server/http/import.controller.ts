@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { AppError } from '../services/errors.ts';
 import type { Services } from '../services/services.ts';
 import { requireAction } from './middleware.ts';
@@ -28,10 +28,43 @@ export function importRoutes(s: Services): Router {
 		const lines = s.exports.open(req.principal!, list);
 		res.setHeader('content-type', 'text/csv; charset=utf-8');
 		res.setHeader('content-disposition', `attachment; filename="${list}-${new Date().toISOString().slice(0, 10)}.csv"`);
-		for await (const chunk of lines) {
-			if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+		// The cursor holds a pooled connection: a client that disconnects or stops reading gives it back.
+		let gone = false;
+		const onClose = () => (gone = true);
+		res.once('close', onClose);
+		try {
+			for await (const chunk of lines) {
+				if (gone) break;
+				if (!res.write(chunk) && !(await drained(res, EXPORT_STALL_MS))) {
+					res.destroy();
+					break;
+				}
+			}
+		} finally {
+			res.off('close', onClose);
 		}
-		res.end();
+		// Leaving the loop early returns the generator, which closes the cursor and frees the connection.
+		if (!gone && !res.destroyed) res.end();
 	});
 	return r;
+}
+
+/** A reader that takes no bytes for this long has stopped reading: the export is abandoned. */
+const EXPORT_STALL_MS = 10_000;
+
+/** True once the socket drains; false if it closes or stays full for `ms`. */
+function drained(res: Response, ms: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const done = (ok: boolean) => {
+			clearTimeout(timer);
+			res.off('drain', onDrain);
+			res.off('close', onClose);
+			resolve(ok);
+		};
+		const onDrain = () => done(true);
+		const onClose = () => done(false);
+		const timer = setTimeout(() => done(false), ms);
+		res.on('drain', onDrain);
+		res.on('close', onClose);
+	});
 }

@@ -3,10 +3,12 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parse as parseCookies } from 'cookie';
 import { can, type Action } from '../../src/lib/policy/access.policy.ts';
 import type { Logger } from '../logger.ts';
-import { AppError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../services/errors.ts';
+import { AppError, DependencyUnavailableError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../services/errors.ts';
 import { SESSION_COOKIE } from '../services/auth.service.ts';
 import type { RateLimits } from '../services/rate-limit.service.ts';
 import type { Services } from '../services/services.ts';
+import { isUnavailableError } from '../../src/lib/server/unavailable.ts';
+import { sendUnavailable } from './unavailable.ts';
 
 const WALL_PAGE = /^\/wall(\/|$)/;
 
@@ -128,7 +130,15 @@ export function ingestRateLimit(limits: RateLimits): RequestHandler {
 /** Maps thrown errors to JSON answers; a stack trace never leaves the process. */
 export function errorHandler(log: Logger) {
 	return (err: unknown, req: Request, res: Response, next: NextFunction) => {
-		if (res.headersSent) return next(err);
+		if (res.headersSent) {
+			// The deadline answered 503 already and the handler finished (or failed) later: nothing to add.
+			if (res.writableEnded) return;
+			return next(err);
+		}
+		if (isUnavailableError(err)) {
+			log.warn({ err: (err as Error).message, method: req.method, url: req.originalUrl }, 'dependency unavailable');
+			return sendUnavailable(req, res, err instanceof DependencyUnavailableError ? err.message : undefined);
+		}
 		if (err instanceof AppError) {
 			if (err instanceof TooManyRequestsError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
 			res.status(err.status).json({ error: err.message, ...(err.details ? { errors: err.details } : {}) });

@@ -32,7 +32,12 @@ export class RecomputeWorker {
 			connection: d.connection,
 			prefix: d.prefix,
 			concurrency: d.concurrency,
-			autorun: false
+			autorun: false,
+			// A worker killed mid-job leaves its jobs "active", and the sweep's re-adds are no-ops for their
+			// ids until BullMQ sees the lock lapse and stalls them back to waiting. Locks are renewed every
+			// half period while a job runs, so a shorter period only hastens that (default 30 s + 30 s).
+			lockDuration: 10_000,
+			stalledInterval: 5_000
 		});
 		this.worker.on('failed', (job, err) => d.log.warn({ err, job: job?.id, attempts: job?.attemptsMade }, 'recompute failed'));
 		this.worker.on('error', (err) => d.log.error({ err }, 'worker error'));
@@ -69,7 +74,8 @@ export class RecomputeWorker {
 			const stale = await this.d.positions.dirtyOlderThan(this.d.sweepAfterSeconds ?? 10, 5_000);
 			if (stale.length) {
 				this.d.log.info({ pairs: stale.length }, 'sweep re-enqueues dirty pairs');
-				await this.d.queue.enqueue(stale);
+				// Up to 5,000 pairs in one add: give it longer than a request would wait.
+				await this.d.queue.enqueue(stale, 10_000);
 			}
 			return stale.length;
 		} catch (err) {

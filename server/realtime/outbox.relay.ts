@@ -7,6 +7,11 @@ import { boardOfToken, canSeeSite, type Principal } from '../../src/lib/policy/a
 const ALL_SITES_ROOM = 'sites:*';
 const BATCH = 1000;
 const POLL_MS = 1000;
+/**
+ * Most outbox rows one replay walks. A client further behind gets `{truncated: true}` and reloads its
+ * data, which is one page load instead of minutes of events pushed through one socket.
+ */
+export const REPLAY_LIMIT = 5000;
 
 /**
  * Rooms are per topic and site (`alert|site:WH`), so a socket gets only the topics it subscribed to.
@@ -44,7 +49,8 @@ export class OutboxRelay {
 	constructor(
 		private readonly io: PbServer,
 		private readonly outbox: OutboxRepository,
-		private readonly log: Logger
+		private readonly log: Logger,
+		private readonly replayLimit = REPLAY_LIMIT
 	) {}
 
 	/** The last seq this node relayed (metrics: outbox lag). */
@@ -128,11 +134,16 @@ export class OutboxRelay {
 
 	/**
 	 * Re-emits, in seq order, what the socket may see after `sinceSeq`, then catches up with live rows.
-	 * `truncated` when rows after `sinceSeq` were pruned already: the client must reload, not trust it.
+	 * `truncated` when rows after `sinceSeq` were pruned already, or more than `replayLimit` rows
+	 * follow it: the client must reload its data, not trust the replay. A truncated answer sends no
+	 * rows and moves the client to the newest seq this node relayed; live rows continue from there.
 	 */
 	async replay(socket: PbSocket, sinceSeq: number): Promise<ReplayAnswer> {
 		this.replaying.add(socket.id);
 		try {
+			if ((await this.outbox.countAfter(sinceSeq, this.replayLimit + 1)) > this.replayLimit) {
+				return { upTo: Math.max(sinceSeq, this.lastSeq), truncated: true };
+			}
 			const truncated = sinceSeq < (await this.outbox.prunedThrough());
 			let upTo = sinceSeq;
 			for (;;) {

@@ -3,7 +3,8 @@ import { parse as parseCookies } from 'cookie';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
 import { alertAckRequestSchema, OUTBOX_TOPICS, replayRequestSchema, subscribeRequestSchema, type OutboxTopic } from '../../src/lib/contract/socket-events.ts';
-import { AppError } from '../services/errors.ts';
+import { AppError, DependencyUnavailableError } from '../services/errors.ts';
+import { isUnavailableError } from '../../src/lib/server/unavailable.ts';
 import { boardOfToken, can, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Logger } from '../logger.ts';
 import { SESSION_COOKIE } from '../services/auth.service.ts';
@@ -22,6 +23,16 @@ export type PbServer = Server<ClientToServerEvents, ServerToClientEvents, Record
 export type PbSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
+/** A handshake whose session lookup takes longer than this is refused as 'unavailable' (database hung). */
+const HANDSHAKE_DEADLINE_MS = 1500;
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const deadline = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new DependencyUnavailableError(`no answer in ${ms} ms`)), ms);
+	});
+	return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
 
 export interface SocketDeps {
 	services: Services;
@@ -50,13 +61,16 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 			const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
 			// A foreign page would ride on the visitor's cookie (cross-site WebSocket hijacking).
 			if (!token && isCrossOrigin(socket.request, d.allowedOrigins ?? [])) return next(new Error('cross-origin refused'));
-			const principal = token
-				? await d.services.auth.fromBearer(token)
-				: await d.services.auth.fromCookie(parseCookies(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE]);
+			const principal = await withDeadline(
+				token ? d.services.auth.fromBearer(token) : d.services.auth.fromCookie(parseCookies(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE]),
+				HANDSHAKE_DEADLINE_MS
+			);
 			if (!principal || !can(principal, 'live:read')) return next(new Error('unauthorised'));
 			socket.data = { principal, topics: [...OUTBOX_TOPICS] };
 			next();
 		} catch (err) {
+			// Postgres away or hung: say so at once (the client retries with backoff) instead of hanging the handshake.
+			if (isUnavailableError(err)) return next(new Error('unavailable'));
 			d.log.error({ err }, 'socket auth failed');
 			next(new Error('unauthorised'));
 		}
@@ -65,6 +79,8 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 	io.on('connection', (socket: PbSocket) => {
 		const { principal } = socket.data;
 		void socket.join(roomsFor(visibleSites(principal), OUTBOX_TOPICS, boardOfToken(principal)));
+		// One replay at a time per socket: a client asking again and again cannot multiply the work.
+		let replaying = false;
 		socket.on('subscribe', (req, ack) => {
 			const reply = typeof ack === 'function' ? ack : () => {};
 			const parsed = subscribeRequestSchema.safeParse(req);
@@ -80,11 +96,16 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 			if (typeof ack !== 'function') return;
 			const parsed = replayRequestSchema.safeParse(req);
 			if (!parsed.success) return ack({ error: 'replay expects {sinceSeq: integer >= 0}' });
+			if (replaying) return ack({ error: 'a replay is already running on this socket' });
+			replaying = true;
 			try {
 				ack(await relay.replay(socket, parsed.data.sinceSeq));
 			} catch (err) {
-				d.log.error({ err }, 'replay failed');
+				if (isUnavailableError(err)) d.log.warn({ err: (err as Error).message }, 'replay failed: database away');
+				else d.log.error({ err }, 'replay failed');
 				ack({ error: 'replay failed' });
+			} finally {
+				replaying = false;
 			}
 		});
 		socket.on('alert:ack', async (req, ack) => {
@@ -92,9 +113,16 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 			const parsed = alertAckRequestSchema.safeParse(req);
 			if (!parsed.success) return reply({ error: 'alert:ack expects {id: string}' });
 			try {
+				// The socket authenticated at connect; a write re-checks revocation now, and fails
+				// closed if that check cannot be made (the periodic loop cuts nobody while Postgres is away).
+				if (!(await d.services.auth.stillValid(socket.data.principal))) {
+					socket.disconnect(true);
+					return reply({ error: 'access revoked' });
+				}
 				await d.services.alerts.acknowledge(socket.data.principal, parsed.data.id);
 				reply({ ok: true });
 			} catch (err) {
+				if (isUnavailableError(err)) return reply({ error: 'unavailable: try again shortly' });
 				if (!(err instanceof AppError)) d.log.error({ err }, 'alert:ack failed');
 				reply({ error: err instanceof AppError ? err.message : 'internal error' });
 			}

@@ -33,6 +33,14 @@ export class OutboxRepository {
 	async sequence(limit = 5000): Promise<number> {
 		return this.sql.begin(async (tx) => {
 			await tx`select pg_advisory_xact_lock(${SEQUENCER_LOCK_KEY})`;
+			// After a crash (pg_ctl stop -m immediate in the fault suite) the sequence has come back below
+			// seqs already committed; stamping from there would hide rows behind every reader's lastSeq.
+			// Under the lock, re-base it on the highest seq stored (an index lookup) whenever it lags.
+			await tx`
+				select setval('outbox_seq', m.seq)
+				from (select max(seq) as seq from outbox) m, outbox_seq s
+				where m.seq is not null and (m.seq > s.last_value or (m.seq = s.last_value and not s.is_called))
+			`;
 			const rows = await tx`
 				update outbox o set seq = nextval('outbox_seq')
 				from (select id from outbox where seq is null order by id limit ${limit}) pending
@@ -58,6 +66,14 @@ export class OutboxRepository {
 		return this.sql<OutboxRow[]>`
 			select seq, topic, site, payload from outbox where seq > ${seq} and topic = ${topic} order by seq limit ${limit}
 		`;
+	}
+
+	/** Rows after `seq`, counted only up to `cap` (a replay bound needs "more than N", not the total). */
+	async countAfter(seq: number, cap: number): Promise<number> {
+		const [row] = await this.sql<{ n: number }[]>`
+			select count(*)::int as n from (select 1 from outbox where seq > ${seq} order by seq limit ${cap}) x
+		`;
+		return row.n;
 	}
 
 	async lastSeq(): Promise<number> {

@@ -183,7 +183,11 @@ export class AdminService {
 			if ((await this.d.catalogAdmin.existingSites([site], tx)).length === 0) throw new NotFoundError('no such site');
 			await this.d.catalogAdmin.upsertSkuSite(tx, sku, site, input);
 			await this.d.audit.record(who, 'sku-site.updated', { sku, site, ...input }, tx);
-			return this.markDirty(tx, { sku, site });
+			// The pair itself, not "its positions row": a first recompute still running has not written that
+			// row yet, read the old parameters, and would otherwise be the last word.
+			const pair = [{ sku, site }];
+			await this.d.positions.markDirty(tx, pair);
+			return pair;
 		});
 		await this.enqueue(pairs);
 	}

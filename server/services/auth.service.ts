@@ -8,6 +8,7 @@ import type { UsersRepository } from '../repositories/users.repository.ts';
 import type { TokenScope } from '../../src/lib/policy/access.policy.ts';
 import { NotFoundError, UnauthorizedError } from './errors.ts';
 import type { RateLimits } from './rate-limit.service.ts';
+import { isUnavailableError } from '../../src/lib/server/unavailable.ts';
 
 export const SESSION_COOKIE = 'pb_session';
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -44,6 +45,16 @@ export class AuthService {
 			await this.d.audit.record(email, 'sign-in.throttled', { ip: meta.ip });
 			throw err;
 		}
+		try {
+			return await this.checkAndOpen(email, password, meta);
+		} catch (err) {
+			// The database was away, so no password was judged: this attempt must not count towards a lockout.
+			if (isUnavailableError(err)) await this.d.limits?.signInAborted(email, meta.ip);
+			throw err;
+		}
+	}
+
+	private async checkAndOpen(email: string, password: string, meta: { ip: string | null; userAgent: string | null }) {
 		const user = await this.d.users.findByEmail(email);
 		const ok = await verify(user?.passwordHash ?? (await dummy()), password).catch(() => false);
 		if (!user || !ok || user.disabled) {

@@ -43,3 +43,9 @@ export class TooManyRequestsError extends AppError {
 		super(429, message);
 	}
 }
+/** A dependency (Postgres, or a check that needs it) cannot answer now: 503 with Retry-After. */
+export class DependencyUnavailableError extends AppError {
+	constructor(message = 'Service temporarily unavailable. Try again in a few seconds.') {
+		super(503, message);
+	}
+}

@@ -1,6 +1,6 @@
 // Sign-in: cookie flags, one answer for every failure, throttling per account and per address
 // (shared through Redis), per-token ingest throttling, and the audit trail of it all.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_RATE_LIMITS } from '../../server/services/rate-limit.service.ts';
 import { caseTable, PASSWORD, startHarness, type Harness } from './harness.ts';
 
@@ -48,18 +48,22 @@ describe('sign-in', () => {
 		table.record({ channel: 'REST', attack: 'account enumeration', target: 'POST /api/session', expected: 'same 401 ×3', got: answers.map((r) => r.status).join('/') });
 	});
 
-	it(`throttles an account after ${DEFAULT_RATE_LIMITS.signInPerAccount} attempts from any address, even with the right password`, async () => {
-		for (let i = 0; i < DEFAULT_RATE_LIMITS.signInPerAccount; i++) {
+	it(`slows an account after ${DEFAULT_RATE_LIMITS.signInFreeAttempts} attempts from any address, then lets its owner in after the wait`, async () => {
+		const free = DEFAULT_RATE_LIMITS.signInFreeAttempts;
+		// The free attempts, then one more that is let through but starts the account's first 1 s wait.
+		for (let i = 0; i <= free; i++) {
 			expect((await signIn('target@sec.test', `guess-${i}`, `192.0.2.${i + 1}`)).status).toBe(401);
 		}
 		const blocked = await signIn('target@sec.test', PASSWORD, '192.0.2.200');
-		table.record({ channel: 'REST', attack: `password guessing, 1 account × ${DEFAULT_RATE_LIMITS.signInPerAccount} addresses`, target: 'POST /api/session', expected: '429', got: String(blocked.status) });
+		table.record({ channel: 'REST', attack: `password guessing, 1 account × ${free + 1} addresses`, target: 'POST /api/session', expected: '429 + short Retry-After', got: `${blocked.status}, Retry-After ${blocked.headers.get('retry-after')}` });
 		expect(blocked.status).toBe(429);
-		expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+		expect(Number(blocked.headers.get('retry-after'))).toBe(1);
 		// Other accounts from those addresses are unaffected.
 		expect((await signIn('nat@sec.test', PASSWORD, '192.0.2.1')).status).toBe(200);
 		const [row] = await h.node.sql`select count(*)::int as n from audit_log where action = 'sign-in.throttled' and actor = 'target@sec.test'`;
 		expect(row.n).toBe(1);
+		// No lock-out: once the announced wait is over, the right password works.
+		await vi.waitFor(async () => expect((await signIn('target@sec.test', PASSWORD, '192.0.2.201')).status).toBe(200), { timeout: 5000, interval: 250 });
 	});
 
 	it(`throttles an address after ${DEFAULT_RATE_LIMITS.signInPerAddress} attempts across accounts`, async () => {
@@ -76,7 +80,7 @@ describe('sign-in', () => {
 	it('lets a successful sign-in clear the account count (typos do not add up)', async () => {
 		expect((await signIn('ops@sec.test', PASSWORD)).status).toBe(200);
 		for (let round = 0; round < 3; round++) {
-			for (let i = 0; i < DEFAULT_RATE_LIMITS.signInPerAccount - 1; i++) {
+			for (let i = 0; i < DEFAULT_RATE_LIMITS.signInFreeAttempts - 1; i++) {
 				expect((await signIn('ops@sec.test', 'typo', `198.51.100.${10 + round}`)).status).toBe(401);
 			}
 			expect((await signIn('ops@sec.test', PASSWORD, `198.51.100.${10 + round}`)).status).toBe(200);
