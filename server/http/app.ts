@@ -19,6 +19,7 @@ import { sessionRoutes } from './session.controller.ts';
 import { wallRoutes } from './wall.controller.ts';
 import { importRoutes } from './import.controller.ts';
 import { skusRoutes } from './skus.controller.ts';
+import { optionsRoutes } from './options.controller.ts';
 import './context.ts';
 
 export interface HttpAppDeps {
@@ -50,6 +51,7 @@ export function createHttpApp(d: HttpAppDeps): Express {
 	app.use(eventsRoutes(d.services));
 	app.use(availabilityRoutes(d.services));
 	app.use(alertsRoutes(d.services));
+	app.use(optionsRoutes(d.services));
 	app.use(commitmentsRoutes(d.services));
 	app.use(adminRoutes(d.services));
 	app.use(notificationsRoutes(d.services));

@@ -25,6 +25,7 @@ import { ImportRepository } from '../repositories/import.repository.ts';
 import { KpiRepository } from '../repositories/kpi.repository.ts';
 import { SignalsRepository } from '../repositories/signals.repository.ts';
 import { SkusRepository } from '../repositories/skus.repository.ts';
+import { LanesRepository } from '../repositories/lanes.repository.ts';
 import { AdminService } from './admin.service.ts';
 import { AuthService } from './auth.service.ts';
 import { IngestService } from './ingest.service.ts';
@@ -45,6 +46,8 @@ import { KpiService } from './kpi.service.ts';
 import { LifecycleService } from './lifecycle.service.ts';
 import { SignalsService } from './signals.service.ts';
 import { SkusService } from './skus.service.ts';
+import { LanesService } from './lanes.service.ts';
+import { OptionsService } from './options.service.ts';
 
 export interface Repositories {
 	audit: AuditRepository;
@@ -69,6 +72,8 @@ export interface Repositories {
 	kpi: KpiRepository;
 	signals: SignalsRepository;
 	skus: SkusRepository;
+	/** Transit days between sites (issue 13). */
+	lanes: LanesRepository;
 }
 
 export interface Services {
@@ -94,6 +99,9 @@ export interface Services {
 	lifecycle: LifecycleService;
 	signals: SignalsService;
 	skus: SkusService;
+	/** Keeping a broken promise: options per commitment and re-plans (issue 13). */
+	options: OptionsService;
+	lanes: LanesService;
 }
 
 /**
@@ -123,7 +131,8 @@ export function createServices(sql: Sql, queue: RecomputeQueue, config: Config, 
 		imports: new ImportRepository(sql),
 		kpi: new KpiRepository(sql),
 		signals: new SignalsRepository(sql),
-		skus: new SkusRepository(sql)
+		skus: new SkusRepository(sql),
+		lanes: new LanesRepository(sql)
 	};
 	const limits = new RateLimits(redis, config.redisPrefix);
 	const auth = new AuthService({ ...repos, limits, sessionSecret: config.sessionSecret, ingestToken: config.ingestToken });
@@ -153,6 +162,8 @@ export function createServices(sql: Sql, queue: RecomputeQueue, config: Config, 
 		kpi: new KpiService(repos),
 		lifecycle,
 		signals: new SignalsService({ sql, repos, queue, log }),
-		skus: new SkusService(sql, repos, lifecycle)
+		skus: new SkusService(sql, repos, lifecycle),
+		options: new OptionsService(sql, repos, commitments, boards),
+		lanes: new LanesService(sql, repos)
 	};
 }
