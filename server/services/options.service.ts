@@ -1,5 +1,5 @@
 import type { CommitmentWithRisk, PatchCommitment } from '../../src/lib/contract/commitments.ts';
-import type { OptionsResponse, ReplanApply, ReplanResponse } from '../../src/lib/contract/options.ts';
+import { APPLIED_MARK, REQUEST_MARK, type OptionsResponse, type ReplanApply, type ReplanResponse } from '../../src/lib/contract/options.ts';
 import type { LedgerState } from '../../src/lib/core/ledger.ts';
 import { commitmentOptions, type PromiseOption } from '../../src/lib/core/options.ts';
 import type { Move, SkuSituation } from '../../src/lib/core/options.situation.ts';
@@ -15,9 +15,6 @@ import { AppError, ForbiddenError, NotFoundError } from './errors.ts';
 import type { Repositories } from './services.ts';
 
 const STALE = 'the situation changed since this was computed; look at the options again';
-/** A request sales leaves on a card for ops: one line of its notes, which the board shows as a mark. */
-export const REQUEST_MARK = '⚑ requested:';
-const APPLIED_MARK = '✓ applied:';
 
 /**
  * Keeping a broken promise (CONTRACT wave 2). Options and re-plans are computed by the pure core on a

@@ -6,6 +6,10 @@ import { isoDate } from './inventory-event';
 
 const code = z.string().trim().min(1).max(64);
 
+/** A request sales leaves on a card for ops: one line of its notes, which the board shows as a mark. */
+export const REQUEST_MARK = '⚑ requested:';
+export const APPLIED_MARK = '✓ applied:';
+
 export const OPTION_KINDS = ['later_date', 'other_site', 'split', 'reallocate', 'expedite'] as const;
 export type OptionKind = (typeof OPTION_KINDS)[number];
 

@@ -1,1 +1,7 @@
-export const load = async ({ locals }) => ({ sites: await locals.ctx.services.admin.listSites(locals.principal) });
+import { error } from '@sveltejs/kit';
+
+export const load = async ({ locals }) => {
+	const p = locals.principal;
+	if (!p) error(401, 'Sign in first.');
+	return { sites: await locals.ctx.services.admin.listSites(p), lanes: await locals.ctx.services.lanes.list(p) };
+};
