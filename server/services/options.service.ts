@@ -25,7 +25,7 @@ const STALE = 'the situation changed since this was computed; look at the option
 export class OptionsService {
 	constructor(
 		private readonly sql: Sql,
-		private readonly repos: Pick<Repositories, 'positions' | 'catalog' | 'commitments' | 'lanes'>,
+		private readonly repos: Pick<Repositories, 'positions' | 'catalog' | 'commitments' | 'lanes' | 'activity'>,
 		private readonly commitments: CommitmentsService,
 		private readonly boards: BoardsService
 	) {}
@@ -118,6 +118,7 @@ export class OptionsService {
 		if (!option.moves.some((m) => m.kind === 'update' && m.id === c.id)) {
 			changed.unshift(await this.commitments.patch(p, c.id, { notes: withLine(clearRequests(c.notes), line) }));
 		}
+		await this.record(p, c, `applied an option to ${c.id}: ${option.summary}`, { commitmentId: c.id, option: option.id, kind: option.kind, changed: changed.map((x) => x.id) });
 		return changed;
 	}
 
@@ -127,7 +128,14 @@ export class OptionsService {
 		const option = result.options.find((o) => o.id === optionId);
 		if (!option) throw new AppError(409, STALE);
 		const line = `${REQUEST_MARK} ${option.summary} (${principalLabel(p)})${note ? ` — ${note}` : ''}`;
-		return this.commitments.patch(p, id, { notes: withLine(c.notes, line) });
+		const stored = await this.commitments.patch(p, id, { notes: withLine(c.notes, line) });
+		await this.record(p, c, `asked for an option on ${c.id}: ${option.summary}`, { commitmentId: c.id, option: option.id, kind: option.kind });
+		return stored;
+	}
+
+	/** One line in the activity feed beside the card's own field-by-field history. */
+	private record(p: Principal, c: { sku: string; site: string | null }, summary: string, detail: Record<string, unknown>): Promise<void> {
+		return this.repos.activity.record(this.sql, { actor: principalLabel(p), source: 'option', sku: c.sku, site: c.site, summary, detail });
 	}
 
 	private plan(c: CommitmentWithRisk, option: PromiseOption): { before: CommitmentValues | null; after: CommitmentValues }[] {
@@ -159,6 +167,7 @@ export class OptionsService {
 			if (a.promisedDate === b.promisedDate) continue;
 			changed.push(await this.commitments.patch(p, a.commitmentId, { promisedDate: a.promisedDate }));
 		}
+		await this.record(p, body, `re-planned ${body.sku} at ${body.site}: ${changed.length} date${changed.length === 1 ? '' : 's'} moved`, { changed: changed.map((x) => x.id) });
 		return changed;
 	}
 }

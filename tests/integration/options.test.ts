@@ -101,6 +101,8 @@ describe('options for a short commitment', () => {
 		await expect.poll(() => riskOf('o1'), { timeout: 15_000 }).toBe('ok');
 		const history = await api<{ field: string | null; actor: string }[]>(node, cookie.ops, 'GET', '/api/commitments/o1/history');
 		expect(history.body).toContainEqual(expect.objectContaining({ field: 'site', actor: 'ops@options.local' }));
+		const feed = await api<{ source: string; actor: string; summary: string }[]>(node, cookie.ops, 'GET', '/api/activity?sku=S-1');
+		expect(feed.body).toContainEqual(expect.objectContaining({ source: 'option', actor: 'ops@options.local', summary: expect.stringContaining('applied an option to o1: Ship from B') }));
 	});
 
 	it('409 when the situation changed since the option was computed', async () => {

@@ -8,3 +8,7 @@ create table lanes (
 	primary key (from_site, to_site),
 	check (from_site <> to_site)
 );
+
+-- Applying, requesting an option and re-planning are recorded in the activity feed.
+alter table activity_log drop constraint activity_log_source_check;
+alter table activity_log add constraint activity_log_source_check check (source in ('signal', 'lifecycle', 'import', 'option'));
