@@ -84,6 +84,13 @@ export class OptionsService {
 			const fields = [...new Set(violations.map((v) => v.field))];
 			throw new AppError(403, `your role may not apply this option: it sets ${fields.join(', ')}`, violations.map((v) => ({ path: v.field, message: v.message })));
 		}
+		// Every commitment it moves must be one the caller may write, before the first write lands.
+		for (const m of option.moves) {
+			if (m.kind !== 'update' || m.id === c.id) continue;
+			const other = await this.repos.commitments.get(this.sql, m.id);
+			if (!other || (other.site && !canSeeSite(p, other.site))) throw new AppError(409, STALE);
+			await this.boards.open(p, other.board);
+		}
 		const changed: CommitmentWithRisk[] = [];
 		for (const m of option.moves) {
 			if (m.kind !== 'create') continue;

@@ -64,6 +64,8 @@ export interface ReplanRowView {
 	promisedDate: IsoDate | null;
 	risk: Risk;
 	shortQty: number;
+	/** After rows of confirmed dated commitments: false when no date covers it (it is placed last and stays short). */
+	covered?: boolean;
 }
 
 /** `GET /api/replan?sku=&site=`: every open commitment, by priority then date, before and after. */

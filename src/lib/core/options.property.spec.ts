@@ -4,6 +4,7 @@ import type { IsoDate, Risk } from '../contract/domain.js';
 import { addDays } from './dates.js';
 import { commitmentOptions, type PromiseOption } from './options.js';
 import { applyMoves, type Move, type SkuSituation } from './options.situation.js';
+import { replan } from './replan.js';
 import { availabilityArb } from './testing/arbitraries.js';
 import { naiveFencedAtp, naiveModel, naiveRisk } from './testing/naive.reference.js';
 import type { CommitmentDemand } from './types.js';
@@ -155,6 +156,34 @@ describe('options against the day-by-day reference', () => {
 				}
 			}),
 			{ numRuns: 150 }
+		);
+	});
+});
+
+describe('replan against the day-by-day reference', () => {
+	it('never moves a promise earlier; every promise it moves is feasible where it lands; highest priority first', () => {
+		fc.assert(
+			fc.property(availabilityArb, (input) => {
+				const { before, after } = replan(input);
+				expect(after.map((r) => r.commitmentId)).toEqual(before.map((r) => r.commitmentId));
+				for (let i = 1; i < after.length; i++) expect(after[i].priority).toBeLessThanOrEqual(after[i - 1].priority);
+				// What the re-plan could cover, judged without the ones it could not (those go last, still short).
+				const uncovered = new Set(after.filter((r) => r.covered === false).map((r) => r.commitmentId));
+				const placed = {
+					...input,
+					commitments: input.commitments
+						.filter((c) => !uncovered.has(c.id))
+						.map((c) => ({ ...c, promisedDate: after.find((r) => r.commitmentId === c.id)?.promisedDate ?? c.promisedDate }))
+				};
+				const m = naiveModel(placed);
+				before.forEach((b, i) => {
+					const a = after[i];
+					if (a.promisedDate === b.promisedDate) return;
+					expect(a.promisedDate! > (b.promisedDate ?? '')).toBe(true);
+					if (!uncovered.has(a.commitmentId)) expect(naiveFencedAtp(m, a.promisedDate!, a.commitmentId)).toBeGreaterThanOrEqual(a.qty);
+				});
+			}),
+			{ numRuns: 1000 }
 		);
 	});
 });

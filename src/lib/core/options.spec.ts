@@ -140,6 +140,6 @@ describe('replan, hand-computed', () => {
 		const { after } = replan(input({ onHand: 100, commitments: [confirmed('C1', 10, 5)] }));
 		expect(after[0].promisedDate).toBe(day(5));
 		const none = replan(input({ onHand: 0, commitments: [confirmed('C1', 10, 5)] }));
-		expect(none.after[0]).toMatchObject({ promisedDate: day(5), risk: 'short', shortQty: 10 });
+		expect(none.after[0]).toMatchObject({ promisedDate: day(5), risk: 'short', shortQty: 10, covered: false });
 	});
 });

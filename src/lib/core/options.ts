@@ -81,6 +81,8 @@ interface Ctx {
 }
 
 const MAX_TAKES = 3;
+/** Inbound lines tried for expediting, soonest ETA first: each costs a handful of evaluations. */
+const MAX_EXPEDITE_LINES = 8;
 const TAKE_POOL = 10;
 const KIND_ORDER: OptionKind[] = ['later_date', 'other_site', 'split', 'reallocate', 'expedite'];
 
@@ -281,8 +283,11 @@ function expedite(ctx: Ctx): PromiseOption[] {
 	const at = ctx.sit.sites.find((s) => s.site === ctx.site)!;
 	const today = at.input.today;
 	const out: PromiseOption[] = [];
-	for (const line of at.input.inbound) {
-		if (!(line.qty > 0) || (line.eta !== null && line.eta <= ctx.date)) continue;
+	const lines = at.input.inbound
+		.filter((l) => l.qty > 0 && (l.eta === null || l.eta > ctx.date))
+		.sort((a, b) => (a.eta ?? '9999') .localeCompare(b.eta ?? '9999') || a.key.localeCompare(b.key))
+		.slice(0, MAX_EXPEDITE_LINES);
+	for (const line of lines) {
 		const attempt = (eta: IsoDate) =>
 			judge(ctx, 'expedite', [{ kind: 'expedite', site: ctx.site, line: line.key, eta }], [{ id: ctx.target.id, site: ctx.site, qty: ctx.target.qty, shipOn: ctx.date }], {
 				summary: `Expedite ${line.key} to arrive by ${eta}${line.eta ? ` (now ${line.eta})` : ''}`,

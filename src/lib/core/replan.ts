@@ -18,6 +18,8 @@ export interface ReplanRow {
 	promisedDate: IsoDate | null;
 	risk: Risk;
 	shortQty: number;
+	/** After rows of confirmed dated commitments: false when no date covers it (it goes last). */
+	covered?: boolean;
 }
 
 export interface ReplanResult {
@@ -50,8 +52,9 @@ function rows(input: AvailabilityInput, order: readonly CommitmentDemand[]): Rep
 
 /**
  * Confirmed dated commitments are re-placed; requested and undated ones are listed unchanged (they
- * consume no ATP). One that no date can cover (no fence, not enough known supply) keeps its date
- * and stays short: the re-plan says so rather than invent a date.
+ * consume no ATP). One that no date can cover (no fence, not enough known supply) stays short: it
+ * goes after the last day anything happens (or keeps a date already that late), where it is served
+ * last and so cannot take what a more important promise was just given.
  */
 export function replan(input: AvailabilityInput): ReplanResult {
 	const open = input.commitments.filter((c) => c.status === 'confirmed' || c.status === 'requested');
@@ -61,14 +64,17 @@ export function replan(input: AvailabilityInput): ReplanResult {
 	);
 	const movable = (c: CommitmentDemand) => c.status === 'confirmed' && c.qty > 0 && shipDate(c) !== null;
 	const placed: CommitmentDemand[] = input.commitments.filter((c) => !movable(c));
+	const uncovered = new Set<string>();
 	for (const c of order) {
 		if (!movable(c)) continue;
 		const p = buildProfile({ ...input, commitments: placed });
 		const was = shipDate(c)!;
 		const i = earliestIndex(p, c.qty);
-		const earliest = i >= 0 ? p.dates[i] : p.fence;
-		const date = earliest === null || earliest <= maxDate(was, input.today) ? c.promisedDate : earliest;
+		if (i < 0 && p.fence === null) uncovered.add(c.id);
+		const earliest = i >= 0 ? p.dates[i] : (p.fence ?? maxDate(p.dates[p.dates.length - 1], was));
+		const date = earliest <= maxDate(was, input.today) ? c.promisedDate : earliest;
 		placed.push(date === c.promisedDate ? c : { ...c, promisedDate: date });
 	}
-	return { before: rows(input, order), after: rows({ ...input, commitments: placed }, order) };
+	const after = rows({ ...input, commitments: placed }, order).map((r) => (movable(order.find((c) => c.id === r.commitmentId)!) ? { ...r, covered: !uncovered.has(r.commitmentId) } : r));
+	return { before: rows(input, order), after };
 }
