@@ -80,6 +80,8 @@ export class OptionsService {
 		if (!option) throw new AppError(409, STALE);
 		const writes = this.plan(c, option);
 		const violations = writes.flatMap((w) => fieldViolations(p.role, w.before, w.after));
+		// Expediting changes no card field, but chasing a supplier is ops' work: sales asks for it.
+		if (option.kind === 'expedite' && p.role !== 'ops' && p.role !== 'admin') violations.push({ field: '*', message: 'ops expedites inbound lines; ask for it instead' });
 		if (violations.length) {
 			const fields = [...new Set(violations.map((v) => v.field))];
 			throw new AppError(403, `your role may not apply this option: it sets ${fields.join(', ')}`, violations.map((v) => ({ path: v.field, message: v.message })));

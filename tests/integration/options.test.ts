@@ -140,6 +140,7 @@ describe('options for a short commitment', () => {
 		const asked = await api<CommitmentWithRisk>(node, cookie.sales, 'POST', `/api/commitments/o4/options/${expedite.id}/request`, { note: 'customer insists' });
 		expect(asked.status).toBe(200);
 		expect(asked.body.notes).toMatch(/^⚑ requested: Expedite PO-S-4 to arrive by .* \(sales@options\.local\) — customer insists$/m);
+		expect((await apply('o4', expedite.id, 'sales')).status).toBe(403);
 		const done = await apply('o4', expedite.id, 'ops');
 		expect(done.status).toBe(200);
 		expect(done.body[0].notes).not.toContain('⚑ requested');

@@ -285,7 +285,7 @@ function expedite(ctx: Ctx): PromiseOption[] {
 	const out: PromiseOption[] = [];
 	const lines = at.input.inbound
 		.filter((l) => l.qty > 0 && (l.eta === null || l.eta > ctx.date))
-		.sort((a, b) => (a.eta ?? '9999') .localeCompare(b.eta ?? '9999') || a.key.localeCompare(b.key))
+		.sort((a, b) => (a.eta ?? '9999').localeCompare(b.eta ?? '9999') || a.key.localeCompare(b.key))
 		.slice(0, MAX_EXPEDITE_LINES);
 	for (const line of lines) {
 		const attempt = (eta: IsoDate) =>
