@@ -25,6 +25,7 @@ import { metricsRoutes } from './metrics.controller.ts';
 import { openApiRoutes } from './openapi/openapi.controller.ts';
 import { httpMetrics } from '../metrics/http-metrics.middleware.ts';
 import type { Metrics } from '../metrics/metrics.registry.ts';
+import { optionsRoutes } from './options.controller.ts';
 import './context.ts';
 
 export interface HttpAppDeps {
@@ -66,6 +67,7 @@ export function createHttpApp(d: HttpAppDeps): Express {
 	app.use(eventsRoutes(d.services, d.metrics));
 	app.use(availabilityRoutes(d.services));
 	app.use(alertsRoutes(d.services));
+	app.use(optionsRoutes(d.services));
 	app.use(commitmentsRoutes(d.services));
 	app.use(webhooksRoutes(d.services));
 	app.use(adminRoutes(d.services));

@@ -35,7 +35,7 @@ export class ActivityRepository {
 
 	async record(
 		tx: Sql | TxSql,
-		e: { actor: string | null; source: 'signal' | 'lifecycle' | 'import'; sku?: string | null; site?: string | null; summary: string; detail?: Record<string, unknown> }
+		e: { actor: string | null; source: 'signal' | 'lifecycle' | 'import' | 'option'; sku?: string | null; site?: string | null; summary: string; detail?: Record<string, unknown> }
 	): Promise<void> {
 		await tx`
 			insert into activity_log (actor, source, sku, site, summary, detail)

@@ -39,6 +39,12 @@ const QUERIES: Record<ExportList, { columns: string[]; sql: string; extra?: 'at'
 				and ($2::text[] is null or board_id = any($2)) order by id`,
 		extra: 'boards'
 	},
+	// A lane shows when the reader follows either end of it.
+	lanes: {
+		columns: ['from_site', 'to_site', 'transit_days'],
+		sql: `select from_site, to_site, transit_days from lanes
+			where ($1::text[] is null or from_site = any($1) or to_site = any($1)) order by from_site, to_site`
+	},
 	positions: {
 		columns: ['sku', 'name', 'site', 'on_hand', 'allocated', 'inbound', 'backordered', 'available', 'updated_at'],
 		sql: `select p.sku, coalesce(k.name, p.sku) as name, p.site, p.on_hand, p.allocated, p.inbound, p.backordered, p.available,

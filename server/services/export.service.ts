@@ -13,6 +13,7 @@ const READ: Record<ExportList, Action> = {
 	positions: 'positions:read',
 	signals: 'positions:read',
 	commitments: 'commitments:read',
+	lanes: 'positions:read',
 	alerts: 'alerts:read'
 };
 

@@ -73,7 +73,10 @@ const rows = {
 		owner: opt(text(254)).transform((v) => v ?? null),
 		priority: opt(whole(0, 9)).transform((v) => v ?? 0),
 		notes: opt(text(20_000)).transform((v) => v ?? '')
-	})
+	}),
+	lanes: z
+		.object({ from_site: req(code), to_site: req(code), transit_days: req(whole(0, 365)) })
+		.refine((r) => r.from_site !== r.to_site, { path: ['to_site'], message: 'must differ from from_site' })
 } satisfies Record<ImportKind, z.ZodType>;
 
 export type ImportRow<K extends ImportKind> = z.output<(typeof rows)[K]>;
@@ -120,6 +123,8 @@ export function rowKey(kind: ImportKind, r: AnyImportRow): string | null {
 			return `${x.po}\u0000${x.sku}\u0000${x.site}`;
 		case 'commitments':
 			return x.id === null ? null : String(x.id);
+		case 'lanes':
+			return `${x.from_site}\u0000${x.to_site}`;
 	}
 }
 

@@ -127,7 +127,7 @@ function sameKeyProblems(kind: ImportKind, parsed: ParsedRow[], problems: Proble
 }
 
 function keyField(kind: ImportKind): string {
-	return { sites: 'code', skus: 'site', stock: 'site', pos: 'po', commitments: 'id' }[kind];
+	return { sites: 'code', skus: 'site', stock: 'site', pos: 'po', commitments: 'id', lanes: 'to_site' }[kind];
 }
 
 export type { AnyImportRow };

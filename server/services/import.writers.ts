@@ -17,7 +17,7 @@ import type { Repositories } from './services.ts';
 
 export interface ImportWriterDeps {
 	sql: Sql;
-	repos: Pick<Repositories, 'imports' | 'positions' | 'activity'>;
+	repos: Pick<Repositories, 'imports' | 'positions' | 'activity' | 'lanes'>;
 	ingest: IngestService;
 	commitments: CommitmentsService;
 	lifecycle: LifecycleService;
@@ -51,7 +51,24 @@ export async function prepareImport(d: ImportWriterDeps, p: Principal, kind: Imp
 			return events(d, p, kind, parsed as Rows<'stock' | 'pos'>, problems);
 		case 'commitments':
 			return commitments(d, p, parsed as Rows<'commitments'>, problems);
+		case 'lanes':
+			return lanes(d, parsed as Rows<'lanes'>, problems);
 	}
+}
+
+/** Lanes join two known sites; they move no stock, so nothing is recomputed (options read them live). */
+async function lanes(d: ImportWriterDeps, rows: Rows<'lanes'>, problems: Sink): Promise<ImportPlan> {
+	const known = await d.repos.imports.existingSites([...new Set(rows.flatMap((r) => [r.value.from_site, r.value.to_site]))]);
+	for (const r of rows)
+		for (const field of ['from_site', 'to_site'] as const)
+			if (!known.has(r.value[field])) problems.add({ row: r.row, line: r.line, field, message: `no site ${r.value[field]}; import sites first` });
+	return {
+		notes: [plural(rows.length, 'lane')],
+		write: async () => {
+			await d.sql.begin((tx) => d.repos.lanes.upsert(tx, rows.map((r) => ({ fromSite: r.value.from_site, toSite: r.value.to_site, transitDays: r.value.transit_days }))));
+			return rows.length;
+		}
+	};
 }
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;

@@ -28,6 +28,7 @@ import { SignalsRepository } from '../repositories/signals.repository.ts';
 import { SkusRepository } from '../repositories/skus.repository.ts';
 import { WebhooksRepository } from '../repositories/webhooks.repository.ts';
 import type { WebhookQueue } from '../webhooks/webhook.queue.ts';
+import { LanesRepository } from '../repositories/lanes.repository.ts';
 import { AdminService } from './admin.service.ts';
 import { AuthService } from './auth.service.ts';
 import { IngestService } from './ingest.service.ts';
@@ -49,6 +50,8 @@ import { LifecycleService } from './lifecycle.service.ts';
 import { SignalsService } from './signals.service.ts';
 import { SkusService } from './skus.service.ts';
 import { WebhooksService } from './webhooks.service.ts';
+import { LanesService } from './lanes.service.ts';
+import { OptionsService } from './options.service.ts';
 
 export interface Repositories {
 	audit: AuditRepository;
@@ -75,6 +78,8 @@ export interface Repositories {
 	signals: SignalsRepository;
 	skus: SkusRepository;
 	webhooks: WebhooksRepository;
+	/** Transit days between sites (issue 13). */
+	lanes: LanesRepository;
 }
 
 export interface Services {
@@ -101,6 +106,9 @@ export interface Services {
 	signals: SignalsService;
 	skus: SkusService;
 	webhooks: WebhooksService;
+	/** Keeping a broken promise: options per commitment and re-plans (issue 13). */
+	options: OptionsService;
+	lanes: LanesService;
 }
 
 /**
@@ -139,7 +147,8 @@ export function createServices(
 		kpi: new KpiRepository(sql),
 		signals: new SignalsRepository(sql),
 		skus: new SkusRepository(sql),
-		webhooks: new WebhooksRepository(sql)
+		webhooks: new WebhooksRepository(sql),
+		lanes: new LanesRepository(sql)
 	};
 	const limits = new RateLimits(redis, config.redisPrefix);
 	const auth = new AuthService({ ...repos, limits, sessionSecret: config.sessionSecret, ingestToken: config.ingestToken });
@@ -170,6 +179,8 @@ export function createServices(
 		lifecycle,
 		signals: new SignalsService({ sql, repos, queue, log }),
 		skus: new SkusService(sql, repos, lifecycle),
-		webhooks: new WebhooksService({ ...repos, queue: webhookQueue, allowHosts: config.webhooks.allowHosts })
+		webhooks: new WebhooksService({ ...repos, queue: webhookQueue, allowHosts: config.webhooks.allowHosts }),
+		options: new OptionsService(sql, repos, commitments, boards),
+		lanes: new LanesService(sql, repos)
 	};
 }

@@ -15,6 +15,7 @@ import { availabilityQuerySchema, sessionRequestSchema } from '../../../src/lib/
 import { boardIdSchema, createCommitmentSchema, listCommitmentsQuerySchema, patchCommitmentSchema, promiseCheckSchema } from '../../../src/lib/contract/commitments.ts';
 import { EXPORT_LISTS, IMPORT_KINDS } from '../../../src/lib/contract/import.ts';
 import { createWebhookSchema, deliveriesQuerySchema } from '../../../src/lib/contract/integrations.ts';
+import { applyOptionSchema, laneBodySchema, replanApplySchema, replanQuerySchema, requestOptionSchema } from '../../../src/lib/contract/options.ts';
 import { inventoryEventSchema } from '../../../src/lib/contract/inventory-event.ts';
 import { alertListQuerySchema, handoffListQuerySchema, handoffWriteSchema, notificationPrefsSchema } from '../../../src/lib/contract/notifications.ts';
 import {
@@ -93,6 +94,14 @@ export const ROUTES: RouteDoc[] = [
 	{ method: 'get', path: '/api/commitments', summary: 'Commitments with their risk', tag: 'commitments', auth: 'commitments:read', query: listCommitmentsQuerySchema, responses: { 200: 'commitments' } },
 	{ method: 'post', path: '/api/commitments', summary: 'Create a commitment (lands in the board document)', tag: 'commitments', auth: 'commitments:write', body: { schema: createCommitmentSchema, example: { customer: 'Acme', sku: 'SKU-1', qty: 40, requestedDate: '2026-12-14' } }, responses: { 201: 'the commitment', 403: 'a field your role may not set' } },
 	{ method: 'patch', path: '/api/commitments/:id', summary: 'Change fields of a commitment (field ownership applies)', tag: 'commitments', auth: 'commitments:write', params: { id: code }, body: { schema: patchCommitmentSchema, example: { qty: 35 } }, responses: { 200: 'the commitment', 403: 'a field your role may not change', 404: 'no such commitment' } },
+	{ method: 'get', path: '/api/commitments/:id/options', summary: 'Ranked ways to keep a short or at-risk commitment, each with its effect on the others', tag: 'commitments', auth: 'commitments:read', params: { id: code }, responses: { 200: '{commitmentId, risk, options}' } },
+	{ method: 'post', path: '/api/commitments/:id/options/:optionId/apply', summary: 'Apply an option under field ownership', tag: 'commitments', auth: 'commitments:write', params: { id: code, optionId: code }, body: { schema: applyOptionSchema, example: { note: 'agreed with the customer' } }, responses: { 200: 'the changed commitments', 403: 'names the fields the role may not set', 409: 'the situation changed since the option was computed' } },
+	{ method: 'post', path: '/api/commitments/:id/options/:optionId/request', summary: 'Ask ops to apply an option (a note and a mark on the card)', tag: 'commitments', auth: 'commitments:write', params: { id: code, optionId: code }, body: { schema: requestOptionSchema, example: { note: 'customer accepts a split' } }, responses: { 200: 'the commitment', 409: 'the situation changed' } },
+	{ method: 'get', path: '/api/replan', summary: 'Re-plan a SKU×site: every open commitment before and after', tag: 'commitments', auth: 'commitments:read', query: replanQuerySchema, responses: { 200: '{before, after}' } },
+	{ method: 'post', path: '/api/replan', summary: 'Apply a re-plan as shown (ops, admin)', tag: 'commitments', auth: 'commitments:write', body: { schema: replanApplySchema, example: { sku: 'SKU-1', site: 'WH1', expect: [{ commitmentId: 'c-1', promisedDate: TODAY }] } }, responses: { 200: 'the changed commitments', 409: 'expect no longer matches' } },
+	{ method: 'get', path: '/api/lanes', summary: 'Transit days between sites', tag: 'catalog', auth: 'positions:read', responses: { 200: 'lanes' } },
+	{ method: 'put', path: '/api/admin/lanes/:from/:to', summary: 'Set the transit days of a lane', tag: 'admin', auth: 'catalog:manage', params: { from: code, to: code }, body: { schema: laneBodySchema, example: { transitDays: 2 } }, responses: { 200: 'the lane' } },
+	{ method: 'delete', path: '/api/admin/lanes/:from/:to', summary: 'Remove a lane', tag: 'admin', auth: 'catalog:manage', params: { from: code, to: code }, responses: { 204: 'removed' } },
 	{ method: 'get', path: '/api/commitments/:id/history', summary: 'Who changed what on a card, newest first', tag: 'commitments', auth: 'commitments:read', params: { id: code }, responses: { 200: 'history' } },
 
 	// SKUs, signals, KPIs, activity ------------------------------------------------------------

@@ -1,7 +1,7 @@
 // CSV import and export (an extension of the contract, documented in the README). The column lists
 // are shared so the import page can say what a file must look like.
 
-export const IMPORT_KINDS = ['sites', 'skus', 'stock', 'pos', 'commitments'] as const;
+export const IMPORT_KINDS = ['sites', 'skus', 'stock', 'pos', 'commitments', 'lanes'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** Lists that export to CSV: every import kind (re-importable as is) and a few read-only lists. */
@@ -35,6 +35,11 @@ export const IMPORT_COLUMNS: Record<ImportKind, { columns: readonly string[]; re
 		columns: ['id', 'board', 'customer', 'sku', 'qty', 'requested_date', 'promised_date', 'site', 'status', 'owner', 'priority', 'notes'],
 		required: ['customer', 'sku', 'qty', 'requested_date'],
 		about: 'new or changed commitments, under the same field-ownership rules as the board; id blank: a new one'
+	},
+	lanes: {
+		columns: ['from_site', 'to_site', 'transit_days'],
+		required: ['from_site', 'to_site', 'transit_days'],
+		about: 'transit days from one site to another (one row per direction); both sites must exist'
 	}
 };
 

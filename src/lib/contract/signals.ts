@@ -205,7 +205,7 @@ export const activityQuerySchema = z
 	.refine((q) => q.sku !== undefined || q.site !== undefined, 'give sku or site');
 export type ActivityQuery = z.infer<typeof activityQuerySchema>;
 
-export const ACTIVITY_SOURCES = ['event', 'commitment', 'alert', 'signal', 'lifecycle', 'import'] as const;
+export const ACTIVITY_SOURCES = ['event', 'commitment', 'alert', 'signal', 'lifecycle', 'import', 'option'] as const;
 export type ActivitySource = (typeof ACTIVITY_SOURCES)[number];
 
 export interface ActivityEntry {

@@ -160,10 +160,11 @@ export function changeEndsSessions(change: { role?: Role; disabled?: boolean; si
  * What a CSV import of each kind amounts to: the catalog is the admin's, stock counts and PO lines
  * are inventory events, commitments are commitment writes (then under the field-ownership rules).
  */
-export function importAction(kind: 'sites' | 'skus' | 'stock' | 'pos' | 'commitments'): Action {
+export function importAction(kind: 'sites' | 'skus' | 'stock' | 'pos' | 'commitments' | 'lanes'): Action {
 	switch (kind) {
 		case 'sites':
 		case 'skus':
+		case 'lanes':
 			return 'catalog:manage';
 		case 'stock':
 		case 'pos':
