@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppProcess } from './support/app-process.ts';
 import { formatTable, summarise, type FaultRow } from './support/fault-report.ts';
 import { freePort, PgCluster, RedisServer } from './support/servers.ts';
+import { BoardEditor, storedNotes } from './support/board-editor.ts';
 import { Load, PAIRS, RequestLog, Screen } from './support/traffic.ts';
 
 const TOKEN = 'faults-ingest-token-0123456789abcdef';
@@ -23,6 +24,8 @@ let urls: string[] = [];
 let sql: postgres.Sql;
 let cookie = '';
 let screen: Screen;
+let editor: BoardEditor;
+const CARD = 'fault-card';
 const log = new RequestLog();
 const rows: FaultRow[] = [];
 
@@ -85,11 +88,20 @@ beforeAll(async () => {
 	await vi.waitFor(async () => expect(await openAlerts(), JSON.stringify(await sql`select a.sku, a.site, a.kind, a.status, p.on_hand, d.dirty_since from positions p left join alerts a using (sku, site) left join position_dirty d using (sku, site)`)).toBe(PAIRS.length), { timeout: 30_000, interval: 250 });
 	screen = new Screen(() => urls[0], () => cookie);
 	screen.connect();
+	const card = await fetch(`${urls[0]}/api/commitments`, {
+		method: 'POST',
+		headers: { cookie, origin: urls[0], 'content-type': 'application/json' },
+		body: JSON.stringify({ id: CARD, customer: 'Fault Co', sku: PAIRS[0].sku, qty: 1, requestedDate: '2030-01-01' })
+	});
+	expect(card.status).toBe(201);
+	editor = new BoardEditor(urls[0], cookie, CARD);
+	await editor.synced;
 }, 180_000);
 
 afterAll(async () => {
 	if (rows.length) console.log(`\nFault suite\n\n${formatTable(rows)}\n`);
 	screen?.close();
+	editor?.close();
 	await Promise.all([...web.map((w) => w.kill('SIGKILL')), worker?.kill('SIGKILL')]);
 	await sql?.end({ timeout: 1 }).catch(() => {});
 	await redis?.stop();
@@ -143,6 +155,8 @@ async function runFault(f: Fault) {
 	const load = new Load(log, () => urls, TOKEN, f.name.replace(/\W+/g, '-'));
 	const stopProbes = startProbes();
 	load.start();
+	const typedBefore = editor.typed.length;
+	editor.start(`f${rows.length}e`);
 	await hold(1500);
 	const from = Date.now();
 	await f.apply();
@@ -151,8 +165,10 @@ async function runFault(f: Fault) {
 	const to = Date.now();
 	await hold(1000);
 	stopProbes();
+	editor.stop();
 	await load.stop();
 	const during = log.between(from, to);
+	const typed = editor.typed.slice(typedBefore);
 
 	// Converged: every acknowledged event stored, no pair left dirty, alerts as the rules say, and the
 	// screen showing what the stored events add up to.
@@ -178,6 +194,16 @@ async function runFault(f: Fault) {
 		err.message += `\n--- worker log ---\n${worker.output().slice(-6000)}`;
 		throw err;
 	});
+	// Every token typed through the fault is in the stored board: kept by the node or the provider, then saved.
+	let boardStored = 0;
+	await vi.waitFor(
+		async () => {
+			const notes = await storedNotes(sql, CARD);
+			boardStored = typed.filter((t) => notes.includes(t)).length;
+			expect(boardStored).toBe(typed.length);
+		},
+		{ timeout: 60_000, interval: 250 }
+	);
 	const convergedSeconds = (Date.now() - to) / 1000;
 	for (const p of [...web, worker]) expect(p.alive(), `${p.name} died during "${f.name}":\n${p.output().slice(-4000)}`).toBe(true);
 	const ackedIds = [...load.acked];
@@ -190,8 +216,8 @@ async function runFault(f: Fault) {
 		acked: ackedIds.length,
 		stored: all,
 		lostEvents: ackedIds.length - stored,
-		boardAcked: null,
-		boardStored: null,
+		boardAcked: typed.length,
+		boardStored,
 		alertsOpen: await openAlerts(),
 		alertsExpected,
 		convergedSeconds
@@ -209,6 +235,8 @@ function expectNothingHung(during: ReturnType<typeof log.between>, row: FaultRow
 	expect(during.filter((r) => r.status !== null && r.status >= 500 && r.status !== 503), 'errors other than 503').toEqual([]);
 	expect(during.filter((r) => r.status === 503 && !r.retryAfter), '503 without Retry-After').toEqual([]);
 	expect(row.lostEvents).toBe(0);
+	expect(row.boardAcked).toBeGreaterThan(10);
+	expect(row.boardStored).toBe(row.boardAcked);
 	expect(row.alertsOpen).toBe(row.alertsExpected);
 }
 

@@ -6,6 +6,7 @@ import type { OutboxRelay } from '../outbox.relay.ts';
 import type { BoardDocuments } from '../yjs/board-documents.ts';
 import { BoardCatchup, type CatchupOptions } from './board-catchup.ts';
 import { BoardComputed } from './board-computed.ts';
+import { isUnavailableError } from '../../../src/lib/server/unavailable.ts';
 import { BoardGate } from './board-gate.ts';
 import { BoardProjection, type ProjectionOptions } from './board-projection.ts';
 import { BoardRelay } from './board-relay.ts';
@@ -65,7 +66,17 @@ export function startBoardSync(d: BoardSyncDeps): BoardSync {
 	const gate = new BoardGate(documents, {
 		claimClient: (boardId, clientId, owner) => services.board.claimClient(boardId, clientId, owner),
 		foreignCards: async (boardId, ids) => new Map([...(await services.boards.boardsOfCommitments(ids))].filter(([, board]) => board !== boardId)),
-		scopeOf: (boardId) => services.boards.scopeOf(boardId),
+		scopeOf: async (boardId) => {
+			try {
+				return await services.boards.scopeOf(boardId);
+			} catch (err) {
+				// Database away: the scope this node read moments ago still judges edits (they wait in
+				// the bounded buffer); without one the edit is not judged now and its author resends it.
+				const last = services.boards.peekScope(boardId);
+				if (last !== undefined && isUnavailableError(err)) return last;
+				throw err;
+			}
+		},
 		onRefused: ({ boardId, actor, reasons, cards }) => {
 			log.info({ boardId, actor, reasons }, 'refused a board update');
 			services.board.recordRefusal(boardId, cards, actor, reasons).catch((err) => log.error({ err }, 'recording a refusal failed'));

@@ -12,7 +12,7 @@ export interface FaultRow {
 	acked: number;
 	stored: number;
 	lostEvents: number;
-	/** Board edits acknowledged vs stored: the board's own suite fills these (null: not measured here). */
+	/** Board edits typed through the fault (a provider's ledger) vs found in the stored board. */
 	boardAcked: number | null;
 	boardStored: number | null;
 	alertsOpen: number;
@@ -44,7 +44,7 @@ export function formatTable(rows: FaultRow[]): string {
 		r.statuses,
 		`${r.acked} / ${r.stored}`,
 		String(r.lostEvents),
-		r.boardAcked === null ? '— (board suite)' : `${r.boardAcked} / ${r.boardStored}`,
+		r.boardAcked === null ? '—' : `${r.boardAcked} / ${r.boardStored}`,
 		`${r.alertsOpen} / ${r.alertsExpected}`,
 		`${r.convergedSeconds.toFixed(1)} s`
 	]);
