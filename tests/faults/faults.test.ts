@@ -200,10 +200,13 @@ async function runFault(f: Fault) {
 		async () => {
 			const notes = await storedNotes(sql, CARD);
 			boardStored = typed.filter((t) => notes.includes(t)).length;
-			expect(boardStored).toBe(typed.length);
+			expect(boardStored, `board edits stored; editor ${editor.story}`).toBe(typed.length);
 		},
 		{ timeout: 60_000, interval: 250 }
-	);
+	).catch((err: Error) => {
+		err.message += `\n--- web-0 log ---\n${web[0].output().slice(-6000)}`;
+		throw err;
+	});
 	const convergedSeconds = (Date.now() - to) / 1000;
 	for (const p of [...web, worker]) expect(p.alive(), `${p.name} died during "${f.name}":\n${p.output().slice(-4000)}`).toBe(true);
 	const ackedIds = [...load.acked];

@@ -271,6 +271,26 @@ describe('yjs sync server against hostile or broken input', () => {
 		newcomer.provider.destroy();
 	});
 
+	it("takes an edit that arrives before its author's own sync step 2 once that step 2 is in (a reconnect typing on)", async () => {
+		const { url } = await startServer();
+		const author = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		author.on('update', (u: Uint8Array) => updates.push(u));
+		author.getMap('commitments').set('offline', 1);
+		author.getMap('commitments').set('typed-on', 2);
+		const watcher = connect(url, 'reconnect');
+		await watcher.synced;
+		const peer = await raw(url, 'reconnect');
+		let closedWith: number | null = null;
+		void peer.closed.then((code) => (closedWith = code));
+		peer.ws.send(message(0, 2, updates[1].length, updates[1])); // the new edit, built on the offline one
+		peer.ws.send(message(0, 1, updates[0].length, updates[0])); // its step 2, with the offline edit
+		await waitFor(() => watcher.map.get('offline') === 1 && watcher.map.get('typed-on') === 2, 'both edits, in order');
+		expect(closedWith).toBeNull();
+		peer.ws.close();
+		watcher.provider.destroy();
+	});
+
 	it('terminates a peer that stops answering pings', async () => {
 		const { url } = await startServer({ pingIntervalMs: 50 });
 		const ws = new WebSocket(`${url}/pings?token=good-writer`, { autoPong: false });

@@ -33,6 +33,7 @@ interface Gated {
 }
 
 const SERVER_OWNER = 'server';
+const MISSING = 'the update depends on changes the server does not have';
 
 /** The owner key of a principal: stable across sessions, unlike a label. */
 function ownerOf(p: Principal): string {
@@ -81,12 +82,14 @@ export class BoardGate implements UpdateGate {
 		const refusals: string[] = [];
 		const state = Y.decodeStateVector(Y.encodeStateVector(document.doc));
 		const fresh = new Map<number, number>();
+		let missing = false;
 		for (const struct of decoded.structs) {
 			const known = state.get(struct.id.client) ?? 0;
 			if (struct.id.clock + struct.length <= known || fresh.has(struct.id.client)) continue;
 			fresh.set(struct.id.client, struct.id.clock);
-			if (struct.id.clock > known) refusals.push('the update depends on changes the server does not have');
+			if (struct.id.clock > known) missing = true;
 		}
+		if (missing) refusals.push(MISSING);
 		const owner = ownerOf(origin.principal);
 		for (const client of fresh.keys()) {
 			const writer = gated.writers.get(client);
@@ -104,7 +107,7 @@ export class BoardGate implements UpdateGate {
 		const newCards = newCardIds(document.doc, decoded);
 		const [foreign, scope] = await Promise.all([this.deps.foreignCards(document.boardId, newCards), this.deps.scopeOf(document.boardId)]);
 		for (const [id, board] of foreign) refusals.push(`card id ${id} belongs to board ${board}`);
-		return { refusals, scope, clients: [...fresh.keys()] };
+		return { refusals, missing, scope, clients: [...fresh.keys()] };
 	}
 
 	/** The synchronous half, on the staged result right before the live document would take it. */

@@ -52,6 +52,10 @@ export class BoardUpdateSaver {
 	private compacting = false;
 	// Flushes and compactions of one board never overlap (and keep row order = arrival order).
 	private readonly mutex = new Mutex();
+	// Updates pushed and saved so far, and who waits for a count to be saved (whenSaved).
+	private pushedCount = 0;
+	private savedCount = 0;
+	private waiters: { upto: number; resolve: () => void }[] = [];
 
 	constructor(
 		private readonly boardId: string,
@@ -74,6 +78,7 @@ export class BoardUpdateSaver {
 
 	push(update: Uint8Array, authors: ChangeAuthors | null = null): void {
 		this.buffer.push(update);
+		this.pushedCount++;
 		this.unsavedBytes += update.byteLength;
 		if (authors) this.authors = mergeAuthors(this.authors, authors);
 		// While failing, the backoff timer is already set; a new update must not hammer the database.
@@ -113,6 +118,8 @@ export class BoardUpdateSaver {
 			this.saving = 0;
 			this.unsavedBytes -= batch.reduce((n, u) => n + u.byteLength, 0);
 			this.lastSavedId = rowId;
+			this.savedCount += batch.length;
+			this.waiters = this.waiters.filter((w) => (w.upto <= this.savedCount ? (w.resolve(), false) : true));
 			this.events.onSaved?.(rowId);
 			const recovered = this.failures > 0;
 			this.failures = 0;
@@ -150,10 +157,18 @@ export class BoardUpdateSaver {
 		}
 	}
 
-	/** Stops timers; buffered updates stay readable for a final flush. */
+	/** Resolves once every update pushed so far is stored (however many retries that takes). */
+	whenSaved(): Promise<void> {
+		if (this.savedCount >= this.pushedCount || this.stopped) return Promise.resolve();
+		return new Promise((resolve) => this.waiters.push({ upto: this.pushedCount, resolve }));
+	}
+
+	/** Stops timers; buffered updates stay readable for a final flush. Nobody is left waiting. */
 	stop(): void {
 		this.stopped = true;
 		this.clearTimer();
+		this.waiters.forEach((w) => w.resolve());
+		this.waiters = [];
 	}
 
 	private schedule(delayMs: number): void {

@@ -44,6 +44,10 @@ export interface SavedRow {
 	rowId: number;
 }
 
+/** Staging found structs that cannot integrate: a refusal, or a wait for the author's own sync. */
+const WAITING = Symbol('waiting for missing structs');
+const MISSING_DEPENDENCIES = 'the update depends on changes the server does not have';
+
 /** The transport-free registry of loaded board documents, with their persistence and hooks. */
 export class BoardDocuments {
 	readonly canWrite: (principal: Principal) => boolean;
@@ -216,7 +220,7 @@ export class BoardDocuments {
 	 * why and closed (its replica holds the refused change). Throws MalformedMessageError for bytes
 	 * that are no update.
 	 */
-	async receiveUpdate(document: BoardDocument, update: Uint8Array, origin: ConnectionOrigin): Promise<ReceiveResult> {
+	async receiveUpdate(document: BoardDocument, update: Uint8Array, origin: ConnectionOrigin, opts: { mayWait?: boolean } = {}): Promise<ReceiveResult> {
 		let decoded: ReturnType<typeof Y.decodeUpdate>;
 		try {
 			// Decoding all of it first keeps a truncated update from half-applying.
@@ -249,14 +253,11 @@ export class BoardDocuments {
 		const entry = this.entries.get(document.boardId);
 		if (!entry || entry.doc !== document.doc) throw new Error(`board ${document.boardId} is not loaded`);
 		if (origin.closed) return 'denied';
+		if (prepared?.missing && opts.mayWait) return 'waiting';
 		// From here to the apply nothing awaits: the gate judges exactly the state the update meets.
 		const refusals = this.stage(entry, update, decoded, origin, (staged) => (gate && prepared ? gate.judge(staged, prepared) : []));
-		if (refusals.length > 0) {
-			const reason = `Refused: ${refusals.join('; ')}`;
-			origin.deny(reason);
-			origin.drop(CLOSE_CODES.refusedUpdate, reason.slice(0, 120));
-			return 'denied';
-		}
+		if (refusals === WAITING) return opts.mayWait ? 'waiting' : this.refuse(origin, [MISSING_DEPENDENCIES]);
+		if (refusals.length > 0) return this.refuse(origin, refusals);
 		try {
 			Y.applyUpdate(entry.doc, update, origin);
 		} catch (cause) {
@@ -265,29 +266,34 @@ export class BoardDocuments {
 		return 'applied';
 	}
 
+	private refuse(origin: ConnectionOrigin, refusals: string[]): 'denied' {
+		const reason = `Refused: ${refusals.join('; ')}`;
+		origin.deny(reason);
+		origin.drop(CLOSE_CODES.refusedUpdate, reason.slice(0, 120));
+		return 'denied';
+	}
+
 	/**
 	 * Tries a client's update on the staging replica; returns why it is refused. Structs that cannot
 	 * integrate now are refused rather than kept pending: held, they would wait for someone else's
 	 * update to carry them in. A refused update leaves staging rebuilt from the live document.
 	 */
-	private stage(entry: Entry, update: Uint8Array, decoded: StagedUpdate['decoded'], origin: ConnectionOrigin, judge: (staged: StagedUpdate) => string[]): string[] {
+	private stage(entry: Entry, update: Uint8Array, decoded: StagedUpdate['decoded'], origin: ConnectionOrigin, judge: (staged: StagedUpdate) => string[]): string[] | typeof WAITING {
 		let transaction: Y.Transaction | null = null;
 		const capture = (tr: Y.Transaction) => (transaction = tr);
 		entry.staging.on('afterTransaction', capture);
-		let refusals: string[];
+		let refusals: string[] | typeof WAITING;
 		try {
 			Y.applyUpdate(entry.staging, update, origin);
 			const { pendingStructs, pendingDs } = entry.staging.store;
-			refusals = pendingStructs || pendingDs
-				? ['the update depends on changes the server does not have']
-				: judge({ document: entry, staging: entry.staging, transaction, update, decoded, origin });
+			refusals = pendingStructs || pendingDs ? WAITING : judge({ document: entry, staging: entry.staging, transaction, update, decoded, origin });
 		} catch (cause) {
 			this.restage(entry);
 			throw new MalformedMessageError('update does not apply', { cause });
 		} finally {
 			entry.staging.off('afterTransaction', capture);
 		}
-		if (refusals.length > 0) this.restage(entry);
+		if (refusals === WAITING || refusals.length > 0) this.restage(entry);
 		return refusals;
 	}
 
@@ -301,6 +307,11 @@ export class BoardDocuments {
 		const doc = new Y.Doc();
 		this.gate?.defineRoots(doc);
 		return doc;
+	}
+
+	/** Resolves once every update this node accepted so far for the board is stored (retries included). */
+	whenSaved(boardId: string): Promise<void> {
+		return this.entries.get(boardId)?.saver?.whenSaved() ?? Promise.resolve();
 	}
 
 	/** Saves what is buffered; resolves with the last log row id saved by this node (null: not loaded). */

@@ -81,6 +81,8 @@ type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
 /** What the asynchronous half of a gate learnt about an update (see BoardGate). */
 export interface UpdateCheck {
 	refusals: string[];
+	/** The update has a gap in some client's clocks (structs before it are missing). */
+	missing?: boolean;
 	scope: readonly string[] | null;
 	/** Yjs client ids the update writes new structs under. */
 	clients: number[];
@@ -120,7 +122,11 @@ export function defaultCanWrite(principal: Principal): boolean {
 }
 
 /** Result of offering a client's update to a document. */
-export type ReceiveResult = 'applied' | 'noop' | 'denied';
+/**
+ * `waiting`: the update builds on structs the server does not have yet, and its author may still send
+ * them (its own sync step 2 is on the way): nothing of it was kept; the connection offers it again.
+ */
+export type ReceiveResult = 'applied' | 'noop' | 'denied' | 'waiting';
 
 export interface BoardDocumentsOptions {
 	store: BoardDocumentStore;

@@ -17,7 +17,8 @@ import {
 	MESSAGE_SYNC,
 	permissionDeniedMessage,
 	syncStep1Message,
-	syncStep2Message
+	syncStep2Message,
+	updateMessage
 } from './yjs.protocol.ts';
 
 export interface ConnectionLimits {
@@ -30,6 +31,10 @@ export interface ConnectionLimits {
 	/** Bytes and messages a connection may send per window, shared by every connection of a node. */
 	budget: ConnectionBudget;
 }
+
+// Edits a client may have waiting for its own sync step 2, and how long they may wait.
+const HELD_MAX = 64;
+const HELD_WAIT_MS = 3000;
 
 // Past this backlog (only possible while the gate looks something up) we stop reading the socket.
 const PAUSE_BACKLOG = 32;
@@ -59,6 +64,14 @@ export class YjsConnection implements ConnectionOrigin {
 	private queue: Uint8Array[] = [];
 	private queuedBytes = 0;
 	private draining = false;
+	/**
+	 * Edits that arrived before this client's own sync step 2 and build on what only that step
+	 * carries (a client that reconnects types on before the server asked it what it has). Kept here,
+	 * never in the document, and offered again once the step 2 is in — or refused after a while.
+	 */
+	private held: Uint8Array[] = [];
+	private heldTimer: NodeJS.Timeout | null = null;
+	private ownStep2Seen = false;
 
 	constructor(
 		readonly id: string,
@@ -122,6 +135,8 @@ export class YjsConnection implements ConnectionOrigin {
 		this.closed = true;
 		this.queue = [];
 		this.queuedBytes = 0;
+		this.held = [];
+		if (this.heldTimer) clearTimeout(this.heldTimer);
 		this.log.info({ code, reason }, 'closing yjs connection');
 		this.ws.close(code, reason);
 		// A socket paused for backlog would never read the peer's closing frame: the handshake would hang.
@@ -183,6 +198,25 @@ export class YjsConnection implements ConnectionOrigin {
 		decode('invalid awareness update', () => awarenessProtocol.applyAwarenessUpdate(document.awareness, encodePresence(entries), this));
 	}
 
+	private hold(update: Uint8Array): void {
+		if (this.held.length >= HELD_MAX) return this.drop(CLOSE_CODES.tooManyMessages, 'too many edits waiting for their sync');
+		this.held.push(update);
+		this.heldTimer ??= setTimeout(() => this.releaseHeld(), HELD_WAIT_MS);
+	}
+
+	/** From now on nothing waits: held edits go back to the front of the queue, to apply or be refused. */
+	private releaseHeld(): void {
+		this.ownStep2Seen = true;
+		if (this.heldTimer) clearTimeout(this.heldTimer);
+		this.heldTimer = null;
+		if (this.held.length === 0 || this.closed) return;
+		const frames = this.held.map(updateMessage);
+		this.queue.unshift(...frames);
+		this.queuedBytes += frames.reduce((n, f) => n + f.byteLength, 0);
+		this.held = [];
+		void this.drain();
+	}
+
 	private async handleSync(document: BoardDocument, decoder: decoding.Decoder): Promise<void> {
 		const step = decode('truncated sync message', () => decoding.readVarUint(decoder));
 		switch (step) {
@@ -191,10 +225,16 @@ export class YjsConnection implements ConnectionOrigin {
 				this.send(decode('invalid state vector', () => syncStep2Message(document.doc, stateVector)));
 				return;
 			}
-			case syncProtocol.messageYjsSyncStep2:
+			case syncProtocol.messageYjsSyncStep2: {
+				const update = decode('truncated sync step 2', () => decoding.readVarUint8Array(decoder));
+				await this.documents.receiveUpdate(document, update, this);
+				this.releaseHeld();
+				return;
+			}
 			case syncProtocol.messageYjsUpdate: {
 				const update = decode('truncated sync update', () => decoding.readVarUint8Array(decoder));
-				await this.documents.receiveUpdate(document, update, this);
+				const result = await this.documents.receiveUpdate(document, update, this, { mayWait: !this.ownStep2Seen });
+				if (result === 'waiting') this.hold(update);
 				return;
 			}
 			default:

@@ -7,7 +7,7 @@ import type { Sql } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 import { createBoardDocumentsRepository, type BoardDocumentStore } from '../../repositories/board-documents.repository.ts';
 import { BoardDocuments } from './board-documents.ts';
-import type { ConnectionOrigin } from './board-documents.types.ts';
+import { isServerOrigin, type ConnectionOrigin } from './board-documents.types.ts';
 import { ConnectionBudget, type BudgetOptions } from './yjs.budget.ts';
 import { YjsConnection, type ConnectionLimits } from './yjs.connection.ts';
 import { awarenessMessage, CLOSE_CODES, updateMessage } from './yjs.protocol.ts';
@@ -115,13 +115,19 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
 
 	const peers = (boardId: string): Iterable<YjsConnection> => byBoard.get(boardId) ?? [];
 
-	const unsubscribeChange = documents.onChange(({ boardId, update, origin }) => {
+	const broadcast = (boardId: string, update: Uint8Array, origin: unknown) => {
 		let message: Uint8Array | null = null;
 		for (const peer of peers(boardId)) {
 			if (peer === origin || !peer.attached) continue;
 			message ??= updateMessage(update);
 			peer.send(message);
 		}
+	};
+	const unsubscribeChange = documents.onChange(({ boardId, update, origin }) => {
+		// The server's own edits reach clients only once stored: a client must never hold a server
+		// struct that a crash could lose, since nobody but the server may hand it back.
+		if (isServerOrigin(origin)) void documents.whenSaved(boardId).then(() => broadcast(boardId, update, origin));
+		else broadcast(boardId, update, origin);
 	});
 
 	const unsubscribeLoad = documents.onLoad(({ boardId, awareness }) => {

@@ -34,6 +34,11 @@ export class BoardEditor {
 		}, 150);
 	}
 
+	/** What the server told this editor, and how it last closed: for a failure's message. */
+	get story(): string {
+		return JSON.stringify({ denials: this.client.denials, connected: this.client.provider.wsconnected, shouldConnect: this.client.provider.shouldConnect });
+	}
+
 	stop(): void {
 		if (this.timer) clearInterval(this.timer);
 		this.timer = null;
