@@ -32,6 +32,12 @@ export async function redisHopBaseline(url: string, samples: number): Promise<nu
 	return out;
 }
 
+/** The one card a bench board has (`bench-<board>`: a card id names one commitment on one board). */
+export function benchCard(c: BoardClient): Y.Map<unknown> {
+	for (const [id, card] of c.commitments.entries()) if (id.startsWith('bench-')) return card as Y.Map<unknown>;
+	throw new Error('no bench card on this board');
+}
+
 export interface Editor {
 	client: BoardClient;
 	node: string;
@@ -44,8 +50,8 @@ export async function editors(nodes: { url: string }[], cookie: string, n: numbe
 	const list = Array.from({ length: n }, (_, i) => ({ client: boardClient(nodes[i % nodes.length].url, board, cookie), node: nodes[i % nodes.length].url }));
 	await Promise.all(list.map((e) => e.client.synced));
 	const first = list[0].client;
-	if (!first.commitments.has('bench')) first.doc.transact(() => putCard(first.doc, 'bench', { customer: 'Bench', sku: 'B-1', qty: 1, requestedDate: today }));
-	while (!list.every((e) => e.client.commitments.get('bench')?.get('notes'))) await settle(10);
+	if (!first.commitments.has(`bench-${board}`)) first.doc.transact(() => putCard(first.doc, `bench-${board}`, { customer: 'Bench', sku: 'B-1', qty: 1, requestedDate: today }));
+	while (!list.every((e) => e.client.commitments.get(`bench-${board}`)?.get('notes'))) await settle(10);
 	return list;
 }
 
@@ -54,7 +60,7 @@ export async function editors(nodes: { url: string }[], cookie: string, n: numbe
  * another node than the author's, and until every receiver has it. Authors take turns.
  */
 export async function propagation(list: Editor[], rounds: number) {
-	const text = (c: BoardClient) => c.commitments.get('bench')!.get('notes') as Y.Text;
+	const text = (c: BoardClient) => benchCard(c).get('notes') as Y.Text;
 	const perReceiver: number[] = [];
 	const crossNode: number[] = [];
 	const all: number[] = [];

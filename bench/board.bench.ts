@@ -18,7 +18,7 @@ import { createBoardDocumentsRepository } from '../server/repositories/board-doc
 import { boardClient, type BoardClient } from '../tests/support/board.ts';
 import { createTestServices } from '../tests/support/services.ts';
 import { fmt, summary } from './stats.ts';
-import { crowds, redisHopBaseline } from './board-cluster.bench.ts';
+import { benchCard, crowds, redisHopBaseline } from './board-cluster.bench.ts';
 
 const log = createLogger('silent');
 const today = new Date().toISOString().slice(0, 10);
@@ -61,7 +61,7 @@ async function wsRelayBaseline(samples: number): Promise<number[]> {
 
 /** Time from one provider's notes keystroke until `receivers` have it; per receiver and for all. */
 async function propagation(editors: BoardClient[], rounds: number) {
-	const text = (c: BoardClient) => c.commitments.get('bench')!.get('notes') as Y.Text;
+	const text = (c: BoardClient) => benchCard(c).get('notes') as Y.Text;
 	const perReceiver: number[] = [];
 	const all: number[] = [];
 	for (let round = 0; round < rounds; round++) {
@@ -88,10 +88,10 @@ async function propagation(editors: BoardClient[], rounds: number) {
 async function clients(node: RunningNode, cookie: string, n: number, board: string): Promise<BoardClient[]> {
 	const list = Array.from({ length: n }, () => boardClient(node.url, board, cookie));
 	await Promise.all(list.map((c) => c.synced));
-	if (!list[0].commitments.has('bench')) {
-		list[0].doc.transact(() => putCard(list[0].doc, 'bench', { customer: 'Bench', sku: 'B-1', qty: 1, requestedDate: today }));
+	if (!list[0].commitments.has(`bench-${board}`)) {
+		list[0].doc.transact(() => putCard(list[0].doc, `bench-${board}`, { customer: 'Bench', sku: 'B-1', qty: 1, requestedDate: today }));
 	}
-	while (!list.every((c) => c.commitments.get('bench')?.get('notes'))) await settle(10);
+	while (!list.every((c) => c.commitments.get(`bench-${board}`)?.get('notes'))) await settle(10);
 	return list;
 }
 
