@@ -190,7 +190,7 @@ export function reportBoard(r: Awaited<ReturnType<typeof boardBench>>) {
 			`  cross-node p99 / one-node p99: ${fmt(c.p99Ratio)}× (target ≤ 2×)`
 		]),
 		`board: server memory (heap after GC) for ${r.memory.commitments} commitments (${fmt(r.memory.updateBytes / 1024, 0)} kB as one update), loaded in ${fmt(r.memory.loadMs, 0)} ms`,
-		`  loaded board (document, presence, ownership shadow, projection): ${mb(r.memory.bigBoard)}`,
+		`  loaded board (document, presence, staging replica, projection): ${mb(r.memory.bigBoard)}`,
 		`  baselines: plain Y.Doc of the same update ${mb(r.memory.plainDoc)}; empty board ${mb(r.memory.emptyBoard)}; process heap before ${mb(r.memory.processHeap)}`,
 		`  writes caused by loading it: ${r.memory.rowsWrittenOnLoad} update rows`
 	].join('\n');
