@@ -18,7 +18,8 @@ import { createTestServices, type TestServices } from '../support/services.ts';
 const log = createLogger('silent');
 const D = (n: number) => addDays(new Date().toISOString().slice(0, 10), n);
 const HOUR = 3_600_000;
-const wait = { timeout: 10_000, interval: 20 };
+// Generous: the suite shares two cores with node processes of other files.
+const wait = { timeout: 20_000, interval: 20 };
 let svc: TestServices;
 let redis: Redis;
 

@@ -113,13 +113,24 @@ export class BoardRelay {
 			const changed = [...added, ...updated, ...removed];
 			this.publish(boardId, Kind.Awareness, awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
 		});
+		this.listen(boardId, document, 0);
+	}
+
+	/** Subscribes to a board's channel, retrying while the board stays loaded (the log catch-up covers the gap). */
+	private listen(boardId: string, document: BoardDocument, attempt: number): void {
 		this.sub.subscribe(this.channel(boardId)).then(
 			() => {
 				if (this.boards.get(boardId) !== document) return;
 				this.publish(boardId, Kind.QueryAwareness, new Uint8Array());
 				this.o.onSubscribed?.(boardId);
 			},
-			(err: Error) => this.o.log.warn({ err: err.message, boardId }, 'subscribing to the board relay failed; the log catch-up covers it')
+			(err: Error) => {
+				this.o.log.warn({ err: err.message, boardId, attempt }, 'subscribing to the board relay failed; retrying, the log catch-up covers the gap');
+				const retry = setTimeout(() => {
+					if (!this.closed && this.boards.get(boardId) === document) this.listen(boardId, document, attempt + 1);
+				}, Math.min(5000, 250 * 2 ** attempt));
+				retry.unref();
+			}
 		);
 	}
 
