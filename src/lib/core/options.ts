@@ -3,6 +3,7 @@
 // applied, the commitment (every part of it) is better off and ATP-feasible where it ships, and no
 // commitment of higher priority is worse off. Its effects are read by re-evaluating the whole SKU.
 import type { IsoDate, Risk } from '../contract/domain.js';
+import type { OptionEffectView, PromiseOptionView } from '../contract/options.js';
 import { addDays, diffDays, maxDate } from './dates.js';
 import { buildProfile, shipDate } from './profile.js';
 import {
@@ -26,33 +27,11 @@ import type { CommitmentDemand } from './types.js';
 
 export type OptionKind = 'later_date' | 'other_site' | 'split' | 'reallocate' | 'expedite';
 
-export interface OptionEffect {
-	commitmentId: string;
-	riskBefore: Risk;
-	riskAfter: Risk;
-	shortBefore: number;
-	shortAfter: number;
-	dateBefore: IsoDate | null;
-	dateAfter: IsoDate | null;
-	/** Worse for its customer (risk, shortage, date or quantity). */
-	worse: boolean;
-}
+/** The contract's shapes: the core computes exactly what the routes answer. */
+export type OptionEffect = OptionEffectView;
 
-export interface PromiseOption {
-	/** `<kind>-<hash of the situation and the moves>`: stale as soon as either changes. */
-	id: string;
-	kind: OptionKind;
-	summary: string;
-	/** When the whole quantity is served (the last part's date for a split). */
-	date: IsoDate;
-	site: string;
-	parts?: { qty: number; date: IsoDate; site: string; commitmentId: string; risk: Risk }[];
-	takes?: { commitmentId: string; qty: number; promisedDate: IsoDate; riskAfter: Risk }[];
-	po?: { po: string; neededEta: IsoDate };
-	/** The commitment itself first, then every other confirmed commitment of the SKU. */
-	effects: OptionEffect[];
-	/** How many other commitments it makes worse. */
-	worseCount: number;
+export interface PromiseOption extends PromiseOptionView {
+	/** The card changes that applying it makes. */
 	moves: Move[];
 }
 
