@@ -1,3 +1,4 @@
+import { CoalescingRunner } from '../jobs/coalescing-runner.ts';
 import { OUTBOX_TOPICS, type AlertMessage, type CommitmentRiskMessage, type OutboxTopic, type PositionMessage, type ReplayAnswer } from '../../src/lib/contract/socket-events.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository.ts';
@@ -38,8 +39,7 @@ function mayReceive(p: Principal, row: OutboxRow): boolean {
 export class OutboxRelay {
 	private lastSeq = 0;
 	private running = false;
-	private pumping: Promise<void> | null = null;
-	private again = false;
+	private readonly runner = new CoalescingRunner(() => this.pump(), (err) => this.log.error({ err }, 'outbox relay failed'), () => this.running);
 	private timer: NodeJS.Timeout | undefined;
 	private unlisten: (() => Promise<void>) | undefined;
 	private readonly taps = new Set<(row: OutboxRow) => void>();
@@ -72,7 +72,7 @@ export class OutboxRelay {
 		this.running = false;
 		clearInterval(this.timer);
 		await this.unlisten?.().catch(() => {});
-		await this.pumping;
+		await this.runner.idle();
 	}
 
 	/** Server-side subscribers (e.g. open board documents) see every row this node relays, in seq order. */
@@ -85,20 +85,7 @@ export class OutboxRelay {
 	}
 
 	kick(): void {
-		if (!this.running) return;
-		if (this.pumping) {
-			this.again = true;
-			return;
-		}
-		this.pumping = this.pump()
-			.catch((err) => this.log.error({ err }, 'outbox relay failed'))
-			.finally(() => {
-				this.pumping = null;
-				if (this.again) {
-					this.again = false;
-					this.kick();
-				}
-			});
+		this.runner.kick();
 	}
 
 	private async pump(): Promise<void> {

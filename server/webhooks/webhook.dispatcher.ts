@@ -1,3 +1,4 @@
+import { CoalescingRunner } from '../jobs/coalescing-runner.ts';
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
@@ -31,8 +32,7 @@ export interface DispatcherDeps {
  */
 export class WebhookDispatcher {
 	private running = false;
-	private pumping: Promise<void> | null = null;
-	private again = false;
+	private readonly runner = new CoalescingRunner(() => this.pump(), (err) => this.d.log.warn({ err }, 'webhook dispatch failed'), () => this.running);
 	private timers: NodeJS.Timeout[] = [];
 	private unlisten: (() => Promise<void>) | undefined;
 
@@ -51,24 +51,11 @@ export class WebhookDispatcher {
 		this.running = false;
 		for (const t of this.timers) clearInterval(t);
 		await this.unlisten?.().catch(() => {});
-		await this.pumping;
+		await this.runner.idle();
 	}
 
 	kick(): void {
-		if (!this.running) return;
-		if (this.pumping) {
-			this.again = true;
-			return;
-		}
-		this.pumping = this.pump()
-			.catch((err) => this.d.log.warn({ err }, 'webhook dispatch failed'))
-			.finally(() => {
-				this.pumping = null;
-				if (this.again) {
-					this.again = false;
-					this.kick();
-				}
-			});
+		this.runner.kick();
 	}
 
 	/** Records deliveries for every alert row after the cursor, then enqueues them. */
