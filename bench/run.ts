@@ -5,10 +5,16 @@ import { ingestBench, recomputeBench, reportIngest, reportRecompute } from './in
 import { fanoutBench, reportFanout } from './fanout.bench.ts';
 import { reportSkus, skusBench } from './skus.bench.ts';
 import { boardBench, reportBoard } from './board.bench.ts';
+import { cpus, loadavg } from 'node:os';
+import { writeLatest, type Figure } from './results.ts';
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
 const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
+const load = loadavg();
+// Sections push their headline figures here (see bench/results.ts); they become bench/results/latest.md.
+const figures: Figure[] = [];
+results.figures = figures;
 
 if (want('recompute')) {
 	const r = await recomputeBench(30);
@@ -40,4 +46,5 @@ if (want('fanout')) {
 
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(`bench/results/${results.at}.json`.replaceAll(':', '-'), JSON.stringify(results, null, 2));
+console.log(`wrote ${writeLatest(figures, { at: String(results.at), node: process.version, load, cpus: cpus().length })}`);
 process.exit(0);
