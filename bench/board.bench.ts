@@ -120,7 +120,7 @@ async function memory(node: RunningNode, n: number) {
 	const update = await seedBigBoard(node, n);
 	// A registry of our own with the same board machinery as a node's (guard shadow, projection).
 	const documents = new BoardDocuments({ store: createBoardDocumentsRepository(node.sql), log });
-	const sync = startBoardSync({ documents, services: { board: node.services.board, boards: node.services.boards, repos: node.services.repos, commitments: { useBoard: () => {} } as never }, relay: null, log });
+	const sync = startBoardSync({ documents, services: { board: node.services.board, boards: node.services.boards, commitments: { useBoard: () => {} } as never }, boardLog: node.repos.boardLog, relay: null, log });
 	const processHeap = heapAfterGc();
 	const empty = await documents.acquire('empty');
 	await settle(300);
@@ -148,7 +148,7 @@ export async function boardBench(opts: { rounds: number; coEditors: number; comm
 	try {
 		const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: svc.databaseUrl, REDIS_URL: svc.redisUrl, REDIS_PREFIX: svc.redisPrefix, LOG_LEVEL: 'silent' });
 		const node = await startNode(config, log, { web: true, workers: true, app: false });
-		await node.services.repos.users.upsert({ email: 'bench@board.local', name: 'Bench', role: 'admin', passwordHash: await node.services.auth.hashPassword('bench-pw') });
+		await node.repos.users.upsert({ email: 'bench@board.local', name: 'Bench', role: 'admin', passwordHash: await node.services.auth.hashPassword('bench-pw') });
 		const res = await fetch(`${node.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: node.url }, body: JSON.stringify({ email: 'bench@board.local', password: 'bench-pw' }) });
 		const cookie = res.headers.getSetCookie()[0].split(';')[0];
 

@@ -50,7 +50,7 @@ export async function skusBench(opts: { skus: number; runs: number }) {
 		await sql`analyze`;
 
 		const passwordHash = await node.services.auth.hashPassword('bench-password');
-		await node.services.repos.users.upsert({ email: 'bench@bench.local', name: 'bench', role: 'ops', passwordHash });
+		await node.repos.users.upsert({ email: 'bench@bench.local', name: 'bench', role: 'ops', passwordHash });
 		const login = await fetch(`${node.url}/api/session`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', origin: node.url },

@@ -25,6 +25,7 @@ import { can } from '../src/lib/policy/access.policy.ts';
 import { parse as parseCookies } from 'cookie';
 import { SESSION_COOKIE } from './services/auth.service.ts';
 import { createServices, type Services } from './services/services.ts';
+import { createRepositories, type Repositories } from './repositories/repositories.ts';
 import { seedDemo } from './demo/seed.ts';
 import { startKpiRecorder } from './services/kpi.service.ts';
 import { WebhookQueue } from './webhooks/webhook.queue.ts';
@@ -45,6 +46,8 @@ export interface RunningNode {
 	url: string;
 	sql: Sql;
 	services: Services;
+	/** The repositories the services were built on: for wiring jobs and for tests' and benchmarks' set-up, never for requests. */
+	repos: Repositories;
 	worker: RecomputeWorker | null;
 	/** This node's Prometheus registry (GET /metrics on web nodes). */
 	metrics: Metrics;
@@ -91,7 +94,8 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 	fastRedis.on('error', () => {}); // the blocking connection logs the same outage already
 	const queue = new RecomputeQueue({ connection: fastRedis, prefix: config.redisPrefix });
 	const webhookQueue = new WebhookQueue({ connection: redis, prefix: config.redisPrefix, maxAttempts: config.webhooks.maxAttempts, backoffMs: config.webhooks.backoffMs });
-	const services = createServices(sql, queue, config, log, fastRedis, webhookQueue);
+	const repos = createRepositories(sql);
+	const services = createServices(sql, queue, config, log, fastRedis, webhookQueue, repos);
 	const dbHealth = new DatabaseHealth(config.databaseUrl, log.child({ component: 'db-health' }));
 	dbHealth.start();
 
@@ -103,7 +107,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			connection: redis,
 			prefix: config.redisPrefix,
 			recompute: services.recompute,
-			positions: services.repos.positions,
+			positions: repos.positions,
 			queue,
 			concurrency: config.workerConcurrency,
 			sweepAfterSeconds: config.sweepAfterSeconds,
@@ -119,7 +123,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 	// Pruning runs where the workers run, so a deployment has it exactly when it has workers at all.
 	const pruner = opts.workers
 		? new OutboxPruner({
-				outbox: services.repos.outbox,
+				outbox: repos.outbox,
 				retentionHours: config.outboxRetentionHours,
 				everyMs: config.outboxPruneEveryMs,
 				log: log.child({ component: 'pruner' })
@@ -132,7 +136,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 		? new WebhookWorker({
 				connection: redis,
 				prefix: config.redisPrefix,
-				webhooks: services.repos.webhooks,
+				webhooks: repos.webhooks,
 				config: config.webhooks,
 				log: log.child({ component: 'webhooks' }),
 				onAttempt: (outcome, seconds) => {
@@ -142,7 +146,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			})
 		: null;
 	const dispatcher = opts.workers
-		? new WebhookDispatcher({ sql, outbox: services.repos.outbox, webhooks: services.repos.webhooks, queue: webhookQueue, log: log.child({ component: 'webhooks' }) })
+		? new WebhookDispatcher({ sql, outbox: repos.outbox, webhooks: repos.webhooks, queue: webhookQueue, log: log.child({ component: 'webhooks' }) })
 		: null;
 	webhookWorker?.start();
 	await dispatcher?.start();
@@ -161,6 +165,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 		http = createServer(app);
 		sockets = createSocketServer(http, {
 			services,
+			outbox: repos.outbox,
 			log: log.child({ component: 'socket' }),
 			allowedOrigins: config.allowedOrigins,
 			heartbeatMs: config.heartbeatMs
@@ -195,6 +200,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 		board = startBoardSync({
 			documents: yjs.documents,
 			services,
+			boardLog: repos.boardLog,
 			relay: sockets.relay,
 			log: log.child({ component: 'board' }),
 			maxDocumentBytes: config.boardMaxBytes,
@@ -219,7 +225,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 		registerSources(metrics, {
 			sql,
 			poolMax,
-			outbox: services.repos.outbox,
+			outbox: repos.outbox,
 			queues: [
 				{ name: 'recompute', queue: queue.queue },
 				{ name: 'webhooks', queue: webhookQueue.queue }
@@ -237,6 +243,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 		url: `http://127.0.0.1:${port}`,
 		sql,
 		services,
+		repos,
 		worker,
 		io: sockets?.io ?? null,
 		metrics,

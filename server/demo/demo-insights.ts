@@ -30,7 +30,7 @@ export async function seedKpiHistory(services: Services): Promise<void> {
 				lateInbound: r.int(1, 6) * scale,
 				backorderAgeDays: r.int(0, 12)
 			};
-			await services.repos.kpi.upsertDay(scope, p);
+			await services.kpi.recordDay(scope, p);
 		}
 	}
 }

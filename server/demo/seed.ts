@@ -9,12 +9,12 @@ const DEMO_PASSWORD = 'demo';
 
 /** On an empty database: the demo users, catalogue, stock, open POs and commitments (CONTRACT: DEMO=1). */
 export async function seedDemo(services: Services, sql: Sql, log: Logger): Promise<boolean> {
-	if ((await services.repos.users.count()) > 0) return false;
+	if (await services.auth.hasUsers()) return false;
 	log.info('seeding the demo data set');
 	const r = rng(7);
 	const skus = demoSkus(200);
 	const passwordHash = await services.auth.hashPassword(DEMO_PASSWORD);
-	for (const u of DEMO_USERS) await services.repos.users.upsert({ ...u, passwordHash });
+	for (const u of DEMO_USERS) await services.auth.upsertUser({ ...u, passwordHash });
 
 	await sql.begin(async (tx) => {
 		for (const s of DEMO_SITES) {

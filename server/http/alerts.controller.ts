@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { alertListQuerySchema } from '../../src/lib/contract/notifications.ts';
 import type { Services } from '../services/services.ts';
 import { requireAction } from './middleware.ts';
-import { parse } from './validate.ts';
+import { parse } from '../services/validate.ts';
 
 export function alertsRoutes(s: Services): Router {
 	const r = Router();

@@ -4,7 +4,7 @@ import { availabilityQuerySchema } from '../../src/lib/contract/api.ts';
 import { promiseCheckSchema } from '../../src/lib/contract/commitments.ts';
 import type { Services } from '../services/services.ts';
 import { requireAction } from './middleware.ts';
-import { parse } from './validate.ts';
+import { parse } from '../services/validate.ts';
 
 /** `GET /api/positions` query (also named by the OpenAPI registry). */
 export const positionsQuerySchema = z.object({

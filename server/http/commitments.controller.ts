@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { createCommitmentSchema, listCommitmentsQuerySchema, patchCommitmentSchema } from '../../src/lib/contract/commitments.ts';
 import type { Services } from '../services/services.ts';
 import { requireAction } from './middleware.ts';
-import { parse } from './validate.ts';
+import { parse } from '../services/validate.ts';
 
 export function commitmentsRoutes(s: Services): Router {
 	const r = Router();

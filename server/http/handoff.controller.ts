@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { handoffListQuerySchema, handoffWriteSchema } from '../../src/lib/contract/notifications.ts';
 import type { Services } from '../services/services.ts';
 import { requireAction } from './middleware.ts';
-import { parse } from './validate.ts';
+import { parse } from '../services/validate.ts';
 
 /** `GET /api/handoff?site=&limit=` newest first; `PUT /api/handoff/:site` `{body, date?, shift?}`. */
 export function handoffRoutes(s: Services): Router {

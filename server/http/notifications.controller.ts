@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { notificationPrefsSchema } from '../../src/lib/contract/notifications.ts';
 import type { Services } from '../services/services.ts';
 import { requireAction } from './middleware.ts';
-import { parse } from './validate.ts';
+import { parse } from '../services/validate.ts';
 
 /** `GET|PUT /api/me/notifications`: the signed-in person's toast preferences. */
 export function notificationsRoutes(s: Services): Router {

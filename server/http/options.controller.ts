@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { applyOptionSchema, replanApplySchema, replanQuerySchema, requestOptionSchema } from '../../src/lib/contract/options.ts';
 import type { Services } from '../services/services.ts';
 import { requireAction } from './middleware.ts';
-import { parse } from './validate.ts';
+import { parse } from '../services/validate.ts';
 
 /** Keeping a broken promise (CONTRACT wave 2) and the lanes between sites: thin adapters. */
 export function optionsRoutes(s: Services): Router {

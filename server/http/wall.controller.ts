@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { wallParamsSchema } from '../../src/lib/contract/notifications.ts';
 import type { Services } from '../services/services.ts';
 import { requireAction } from './middleware.ts';
-import { parse } from './validate.ts';
+import { parse } from '../services/validate.ts';
 
 /** `GET /api/wall/:boardId`: the wall snapshot, for kiosks or tools that render their own screen. */
 export function wallRoutes(s: Services): Router {

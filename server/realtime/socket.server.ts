@@ -12,6 +12,7 @@ import type { Services } from '../services/services.ts';
 import { isCrossOrigin } from '../http/middleware.ts';
 import { startRevalidation } from './access.revalidator.ts';
 import { OutboxRelay, roomsFor } from './outbox.relay.ts';
+import type { OutboxRepository } from '../repositories/outbox.repository.ts';
 
 interface SocketData {
 	principal: Principal;
@@ -36,6 +37,8 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 
 export interface SocketDeps {
 	services: Services;
+	/** The outbox this node's relay tails. */
+	outbox: OutboxRepository;
 	log: Logger;
 	/** Origins besides our own whose pages may connect with the session cookie (ALLOWED_ORIGINS). */
 	allowedOrigins?: string[];
@@ -54,7 +57,7 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 		pingTimeout: 20_000
 		// No connectionStateRecovery on purpose: it fails on long idle connections; clients replay by seq.
 	});
-	const relay = new OutboxRelay(io, d.services.repos.outbox, d.log);
+	const relay = new OutboxRelay(io, d.outbox, d.log);
 
 	io.use(async (socket, next) => {
 		try {

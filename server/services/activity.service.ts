@@ -1,9 +1,9 @@
 import { activityQuerySchema, type ActivityEntry } from '../../src/lib/contract/signals.ts';
 import { can, canSeeSite, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { ActivityRow } from '../repositories/activity.repository.ts';
-import { parse } from '../http/validate.ts';
+import { parse } from './validate.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 const KIND_LABEL: Record<string, string> = {
 	commitment_short: 'commitment short',

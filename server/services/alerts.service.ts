@@ -3,7 +3,7 @@ import { can, canSeeSite, principalLabel, visibleSites, type Principal } from '.
 import type { Sql } from '../db/database.ts';
 import { toAlertPayload, type AlertRow } from '../repositories/alerts.repository.ts';
 import { AppError, ForbiddenError, NotFoundError } from './errors.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -5,6 +5,7 @@ import { principalLabel, type Principal } from '../auth/principal.ts';
 import type { AuditRepository } from '../repositories/audit.repository.ts';
 import type { TokensRepository } from '../repositories/tokens.repository.ts';
 import type { UsersRepository } from '../repositories/users.repository.ts';
+import type { Role } from '../../src/lib/contract/domain.ts';
 import type { TokenScope } from '../../src/lib/policy/access.policy.ts';
 import { NotFoundError, UnauthorizedError } from './errors.ts';
 import type { RateLimits } from './rate-limit.service.ts';
@@ -32,6 +33,16 @@ export function sha256(value: string): string {
 
 export class AuthService {
 	constructor(private readonly d: AuthDeps) {}
+
+	/** A first start (no user yet) is when the demo seeds itself. */
+	async hasUsers(): Promise<boolean> {
+		return (await this.d.users.count()) > 0;
+	}
+
+	/** Creates or updates a user by e-mail with a password hash already made (seeding, tests). */
+	upsertUser(u: { email: string; name: string; role: Role; passwordHash: string }): Promise<string> {
+		return this.d.users.upsert(u);
+	}
 
 	hashPassword(password: string): Promise<string> {
 		return hash(password);

@@ -7,7 +7,7 @@ import { canSeeSite, visibleSites, type Principal } from '../../src/lib/policy/a
 import type { Sql } from '../db/database.ts';
 import { availabilityInput, EMPTY_LEDGER } from './availability.input.ts';
 import { NotFoundError } from './errors.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 /**
  * Read-side availability. Positions carry the ledger state the last recompute folded, so a read or a

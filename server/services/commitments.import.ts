@@ -9,7 +9,7 @@ import { AppError } from './errors.ts';
 import type { Sql } from '../db/database.ts';
 import { uniquePairs, type PairKey } from '../repositories/pair-key.ts';
 import type { CommitmentBoard } from './commitments.service.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 export interface RowProblem {
 	/** Index of the row in the list handed in. */

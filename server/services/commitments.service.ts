@@ -10,7 +10,7 @@ import { siteScopeRefusal, type SiteScope } from '../../src/lib/policy/board-sco
 import type { BoardsService } from './boards.service.ts';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from './errors.ts';
 import { importCommitments, type ImportedCommitment, type RowProblem } from './commitments.import.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 const UNIQUE_VIOLATION = '23505';
 

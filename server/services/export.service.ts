@@ -3,7 +3,7 @@ import { can, visibleSites, type Action, type Principal } from '../../src/lib/po
 import { csvLine } from './csv.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
 import type { BoardsService } from './boards.service.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 const READ: Record<ExportList, Action> = {
 	sites: 'positions:read',

@@ -2,7 +2,7 @@ import type { HandoffNote, HandoffWrite } from '../../src/lib/contract/notificat
 import { shiftAt } from '../../src/lib/core/shifts.ts';
 import { can, canSeeSite, principalLabel, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 /** Shift handoff notes: one per site and shift, written by ops, read by everyone and every wall. */
 export class HandoffService {

@@ -13,7 +13,7 @@ import type { CommitmentsService } from './commitments.service.ts';
 import type { ImportRow } from './import.rows.ts';
 import type { IngestService } from './ingest.service.ts';
 import type { LifecycleService } from './lifecycle.service.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 export interface ImportWriterDeps {
 	sql: Sql;

@@ -2,10 +2,10 @@ import { addDays } from '../../src/lib/core/dates.ts';
 import { kpiQuerySchema, type KpiOverview, type KpiPoint } from '../../src/lib/contract/signals.ts';
 import { can, canSeeSite, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Logger } from '../logger.ts';
-import { parse } from '../http/validate.ts';
+import { parse } from './validate.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
 import type { LifecycleService } from './lifecycle.service.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 /** Every site together, in kpi_daily. */
 export const ALL_SITES = '*';
@@ -57,6 +57,11 @@ export class KpiService {
 	}
 
 	/** Writes today's figures for every site and for all together (the recorder runs this). */
+	/** Stores one day's figures for a scope as given (the demo's made-up history). */
+	recordDay(scope: string, point: KpiPoint): Promise<void> {
+		return this.repos.kpi.upsertDay(scope, point);
+	}
+
 	async record(now = new Date()): Promise<void> {
 		const sites = await this.repos.catalog.listSites();
 		const scopes: [string, string[] | null][] = [[ALL_SITES, null], ...sites.map((s): [string, string[]] => [s.code, [s.code]])];

@@ -2,7 +2,7 @@ import { laneBodySchema, type Lane } from '../../src/lib/contract/options.ts';
 import { can, principalLabel, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Sql } from '../db/database.ts';
 import { BadRequestError, ForbiddenError, NotFoundError } from './errors.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 /** Transit days between sites: every reader sees the lanes of their sites; admins edit them. */
 export class LanesService {

@@ -6,9 +6,9 @@ import { can, principalLabel, type Principal } from '../../src/lib/policy/access
 import type { Sql, TxSql } from '../db/database.ts';
 import { toAlertPayload, type AlertRow } from '../repositories/alerts.repository.ts';
 import type { OutboxRow } from '../repositories/outbox.repository.ts';
-import { parse } from '../http/validate.ts';
+import { parse } from './validate.ts';
 import { AppError, ForbiddenError, NotFoundError } from './errors.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 const LABEL: Record<LifecycleStage, string> = { new: 'new', growth: 'growth', mature: 'mature', decline: 'decline', end_of_life: 'end of life' };
 

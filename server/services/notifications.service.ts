@@ -2,7 +2,7 @@ import type { NotificationPrefs, NotificationState } from '../../src/lib/contrac
 import { defaultPrefs } from '../../src/lib/core/notify.ts';
 import { can, canSeeSite, type Principal } from '../../src/lib/policy/access.policy.ts';
 import { BadRequestError, ForbiddenError } from './errors.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 /** Per-user toast preferences. Only people have them: tokens (wall screens) get no toasts by preference. */
 export class NotificationsService {

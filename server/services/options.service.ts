@@ -12,7 +12,7 @@ import { availabilityInput, EMPTY_LEDGER } from './availability.input.ts';
 import type { BoardsService } from './boards.service.ts';
 import type { CommitmentsService } from './commitments.service.ts';
 import { AppError, ForbiddenError, NotFoundError } from './errors.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 const STALE = 'the situation changed since this was computed; look at the options again';
 

@@ -3,32 +3,8 @@ import type { Sql } from '../db/database.ts';
 import type { RecomputeQueue } from '../jobs/queues.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
-import { AuditRepository } from '../repositories/audit.repository.ts';
-import { CatalogAdminRepository } from '../repositories/catalog-admin.repository.ts';
-import { AlertsRepository } from '../repositories/alerts.repository.ts';
-import { createBoardClientsRepository, type BoardClientsRepository } from '../repositories/board-clients.repository.ts';
-import { BoardRepository } from '../repositories/board.repository.ts';
-import { BoardsRepository } from '../repositories/boards.repository.ts';
-import { BoardLogRepository } from '../repositories/board-log.repository.ts';
-import { CatalogRepository } from '../repositories/catalog.repository.ts';
-import { CommitmentsRepository } from '../repositories/commitments.repository.ts';
-import { EventsRepository } from '../repositories/events.repository.ts';
-import { HandoffRepository } from '../repositories/handoff.repository.ts';
-import { NotificationsRepository } from '../repositories/notifications.repository.ts';
-import { WallRepository } from '../repositories/wall.repository.ts';
-import { OutboxRepository } from '../repositories/outbox.repository.ts';
-import { PositionsRepository } from '../repositories/positions.repository.ts';
-import { TokensRepository } from '../repositories/tokens.repository.ts';
-import { UsersRepository } from '../repositories/users.repository.ts';
-import { ActivityRepository } from '../repositories/activity.repository.ts';
-import { ExportRepository } from '../repositories/export.repository.ts';
-import { ImportRepository } from '../repositories/import.repository.ts';
-import { KpiRepository } from '../repositories/kpi.repository.ts';
-import { SignalsRepository } from '../repositories/signals.repository.ts';
-import { SkusRepository } from '../repositories/skus.repository.ts';
-import { WebhooksRepository } from '../repositories/webhooks.repository.ts';
+import { createRepositories, type Repositories } from '../repositories/repositories.ts';
 import type { WebhookQueue } from '../webhooks/webhook.queue.ts';
-import { LanesRepository } from '../repositories/lanes.repository.ts';
 import { AdminService } from './admin.service.ts';
 import { AuthService } from './auth.service.ts';
 import { IngestService } from './ingest.service.ts';
@@ -52,38 +28,11 @@ import { SkusService } from './skus.service.ts';
 import { WebhooksService } from './webhooks.service.ts';
 import { LanesService } from './lanes.service.ts';
 import { OptionsService } from './options.service.ts';
+import { CatalogService } from './catalog.service.ts';
+import { OutboxService } from './outbox.service.ts';
 
-export interface Repositories {
-	audit: AuditRepository;
-	catalogAdmin: CatalogAdminRepository;
-	alerts: AlertsRepository;
-	board: BoardRepository;
-	boardClients: BoardClientsRepository;
-	boards: BoardsRepository;
-	boardLog: BoardLogRepository;
-	catalog: CatalogRepository;
-	commitments: CommitmentsRepository;
-	events: EventsRepository;
-	handoff: HandoffRepository;
-	notifications: NotificationsRepository;
-	wall: WallRepository;
-	outbox: OutboxRepository;
-	positions: PositionsRepository;
-	tokens: TokensRepository;
-	users: UsersRepository;
-	activity: ActivityRepository;
-	exports: ExportRepository;
-	imports: ImportRepository;
-	kpi: KpiRepository;
-	signals: SignalsRepository;
-	skus: SkusRepository;
-	webhooks: WebhooksRepository;
-	/** Transit days between sites (issue 13). */
-	lanes: LanesRepository;
-}
 
 export interface Services {
-	repos: Repositories;
 	auth: AuthService;
 	admin: AdminService;
 	limits: RateLimits;
@@ -109,6 +58,10 @@ export interface Services {
 	/** Keeping a broken promise: options per commitment and re-plans (issue 13). */
 	options: OptionsService;
 	lanes: LanesService;
+	/** Sites for the pickers. */
+	catalog: CatalogService;
+	/** Where the live feed stands (pages hand their socket the seq to replay from). */
+	outbox: OutboxService;
 }
 
 /**
@@ -121,35 +74,9 @@ export function createServices(
 	config: Config,
 	log: Logger,
 	redis: Redis | null = null,
-	webhookQueue: WebhookQueue | null = null
+	webhookQueue: WebhookQueue | null = null,
+	repos: Repositories = createRepositories(sql)
 ): Services {
-	const repos: Repositories = {
-		audit: new AuditRepository(sql),
-		catalogAdmin: new CatalogAdminRepository(sql),
-		alerts: new AlertsRepository(sql),
-		board: new BoardRepository(sql),
-		boardClients: createBoardClientsRepository(sql),
-		boards: new BoardsRepository(sql),
-		boardLog: new BoardLogRepository(sql),
-		catalog: new CatalogRepository(sql),
-		commitments: new CommitmentsRepository(sql),
-		events: new EventsRepository(sql),
-		handoff: new HandoffRepository(sql),
-		notifications: new NotificationsRepository(sql),
-		wall: new WallRepository(sql),
-		outbox: new OutboxRepository(sql),
-		positions: new PositionsRepository(sql),
-		tokens: new TokensRepository(sql),
-		users: new UsersRepository(sql),
-		activity: new ActivityRepository(sql),
-		exports: new ExportRepository(sql),
-		imports: new ImportRepository(sql),
-		kpi: new KpiRepository(sql),
-		signals: new SignalsRepository(sql),
-		skus: new SkusRepository(sql),
-		webhooks: new WebhooksRepository(sql),
-		lanes: new LanesRepository(sql)
-	};
 	const limits = new RateLimits(redis, config.redisPrefix);
 	const auth = new AuthService({ ...repos, limits, sessionSecret: config.sessionSecret, ingestToken: config.ingestToken });
 	const handoff = new HandoffService(repos);
@@ -158,7 +85,6 @@ export function createServices(
 	const ingest = new IngestService({ sql, ...repos, queue, log });
 	const lifecycle = new LifecycleService(sql, repos);
 	return {
-		repos,
 		auth,
 		admin: new AdminService({ sql, ...repos, auth, queue, log }),
 		limits,
@@ -181,6 +107,8 @@ export function createServices(
 		skus: new SkusService(sql, repos, lifecycle),
 		webhooks: new WebhooksService({ ...repos, queue: webhookQueue, allowHosts: config.webhooks.allowHosts }),
 		options: new OptionsService(sql, repos, commitments, boards),
-		lanes: new LanesService(sql, repos)
+		lanes: new LanesService(sql, repos),
+		catalog: new CatalogService(repos),
+		outbox: new OutboxService(repos)
 	};
 }

@@ -11,9 +11,9 @@ import type { Sql, TxSql } from '../db/database.ts';
 import type { RecomputeQueue } from '../jobs/queues.ts';
 import type { Logger } from '../logger.ts';
 import type { SignalValues } from '../repositories/signals.repository.ts';
-import { parse } from '../http/validate.ts';
+import { parse } from './validate.ts';
 import { BadRequestError, ForbiddenError, NotFoundError } from './errors.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -5,11 +5,11 @@ import { skuListQuerySchema, type SkuDetail, type SkuListItem, type SkuSiteView 
 import { can, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Sql } from '../db/database.ts';
 import { pairKey } from '../repositories/pair-key.ts';
-import { parse } from '../http/validate.ts';
+import { parse } from './validate.ts';
 import { availabilityInput, EMPTY_LEDGER } from './availability.input.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
 import type { LifecycleService } from './lifecycle.service.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 /** The SKU list (search, sort, filters) and the multi-site view of one SKU. */
 export class SkusService {

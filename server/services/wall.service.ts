@@ -5,7 +5,7 @@ import type { BoardsService } from './boards.service.ts';
 import { toAlertPayload } from '../repositories/alerts.repository.ts';
 import { ForbiddenError } from './errors.ts';
 import type { HandoffService } from './handoff.service.ts';
-import type { Repositories } from './services.ts';
+import type { Repositories } from '../repositories/repositories.ts';
 
 const MAX_ALERTS = 200;
 const MAX_COMMITMENTS = 100;

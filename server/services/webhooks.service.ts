@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWebhookSchema, deliveriesQuerySchema, type CreatedWebhook, type Webhook, type WebhookDelivery } from '../../src/lib/contract/integrations.ts';
 import { can, principalLabel, type Principal } from '../../src/lib/policy/access.policy.ts';
-import { parse } from '../http/validate.ts';
+import { parse } from './validate.ts';
 import type { AuditRepository } from '../repositories/audit.repository.ts';
 import type { WebhookRow, WebhooksRepository } from '../repositories/webhooks.repository.ts';
 import type { WebhookQueue } from '../webhooks/webhook.queue.ts';

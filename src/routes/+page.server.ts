@@ -8,7 +8,7 @@ export const load = async ({ locals, url }) => {
 	if (!can(p, 'positions:read') || !can(p, 'commitments:read')) redirect(303, '/stock');
 	const { services } = locals.ctx;
 	const site = url.searchParams.get('site') || undefined;
-	const [kpis, sites] = await Promise.all([services.kpi.overview(p, { site, days: 30 }), services.repos.catalog.listSites()]);
+	const [kpis, sites] = await Promise.all([services.kpi.overview(p, { site, days: 30 }), services.catalog.sites()]);
 	return {
 		user: p.kind === 'user' ? { name: p.name, role: p.role } : null,
 		kpis,

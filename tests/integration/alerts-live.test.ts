@@ -141,14 +141,14 @@ describe('delivery that misses nothing', () => {
 			const [{ n }] = await node.services_.sql<{ n: number }[]>`select count(*)::int as n from position_dirty where dirty_since is not null`;
 			return n === 0;
 		});
-		const last = await node.services.repos.outbox.lastSeq();
+		const last = await node.repos.outbox.lastSeq();
 		await node.services_.sql`update outbox set created_at = now() - interval '10 days' where seq <= ${last}`;
 		// The node's own pruner may get there first (it also runs soon after start): either way, the rows go.
-		await node.services.repos.outbox.pruneOlderThan(168);
+		await node.repos.outbox.pruneOlderThan(168);
 		// Everything old is gone but the newest row, which keeps lastSeq from ever going back.
 		const old = await node.services_.sql<{ seq: number }[]>`select seq from outbox where created_at < now() - interval '7 days'`;
-		expect(old.map((r) => r.seq)).toEqual((await node.services.repos.outbox.lastSeq()) === last ? [last] : []);
-		const horizon = await node.services.repos.outbox.prunedThrough();
+		expect(old.map((r) => r.seq)).toEqual((await node.repos.outbox.lastSeq()) === last ? [last] : []);
+		const horizon = await node.repos.outbox.prunedThrough();
 		expect(horizon).toBeGreaterThan(0);
 
 		const s = socket({ cookie: ops });

@@ -41,7 +41,7 @@ function projections(n: number): BoardProjection[] {
 				return planned;
 			})
 	} satisfies Pick<BoardService, 'projectLog'> as unknown as BoardService;
-	return Array.from({ length: n }, () => new BoardProjection(new BoardDocuments({ store, log }), dawdling, node.services.repos.boardLog, () => {}, log, { batchRows: 3 }));
+	return Array.from({ length: n }, () => new BoardProjection(new BoardDocuments({ store, log }), dawdling, node.repos.boardLog, () => {}, log, { batchRows: 3 }));
 }
 
 describe('board projection from the stored log', () => {
@@ -102,7 +102,7 @@ describe('board projection from the stored log', () => {
 		await store.append('orphans', update!, { orphan: { '*': 'ghost@race.local' } });
 
 		const documents = new BoardDocuments({ store, log });
-		const survivor = new BoardProjection(documents, node.services.board, node.services.repos.boardLog, () => {}, log, { everyMs: 100 });
+		const survivor = new BoardProjection(documents, node.services.board, node.repos.boardLog, () => {}, log, { everyMs: 100 });
 		const detach = survivor.attach();
 		const lease = await documents.acquire('orphans');
 		try {

@@ -34,7 +34,7 @@ function socketWith(cookie?: string, auth?: { token: string }): Socket<ServerToC
 beforeAll(async () => {
 	node = await startTestNode('realtime');
 	const hash = await node.services.auth.hashPassword('secret-pw');
-	await node.services.repos.users.upsert({ email: 'ops@rt.local', name: 'Ops', role: 'ops', passwordHash: hash });
+	await node.repos.users.upsert({ email: 'ops@rt.local', name: 'Ops', role: 'ops', passwordHash: hash });
 	opsCookie = await signInCookie('ops@rt.local', 'secret-pw');
 });
 afterAll(async () => {

@@ -32,7 +32,7 @@ export async function signInCookie(url: string, email: string, password = PASSWO
 
 export async function startHarness(label: string, env: Record<string, string> = {}): Promise<Harness> {
 	const node = await startTestNode(label, { env });
-	const { users } = node.services.repos;
+	const { users } = node.repos;
 	const passwordHash = await node.services.auth.hashPassword(PASSWORD);
 	const roles: Role[] = ['admin', 'ops', 'sales', 'viewer'];
 	const userId = {} as Record<Role, string>;

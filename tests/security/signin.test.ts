@@ -10,7 +10,7 @@ beforeAll(async () => {
 	h = await startHarness('sec-signin');
 	const passwordHash = await h.node.services.auth.hashPassword(PASSWORD);
 	for (const email of ['target@sec.test', 'nat@sec.test', 'reset@sec.test']) {
-		await h.node.services.repos.users.upsert({ email, name: email, role: 'sales', passwordHash });
+		await h.node.repos.users.upsert({ email, name: email, role: 'sales', passwordHash });
 	}
 	await h.node.sql`update users set disabled = true where email = 'reset@sec.test'`;
 });

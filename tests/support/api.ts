@@ -4,7 +4,7 @@ import type { TestNode } from './node.ts';
 /** Creates a user and returns a session cookie for it, signed in through the real API. */
 export async function userCookie(node: TestNode, email: string, role: Role, password = 'pw-for-tests'): Promise<string> {
 	const passwordHash = await node.services.auth.hashPassword(password);
-	await node.services.repos.users.upsert({ email, name: email.split('@')[0], role, passwordHash });
+	await node.repos.users.upsert({ email, name: email.split('@')[0], role, passwordHash });
 	const res = await fetch(`${node.url}/api/session`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', origin: node.url },

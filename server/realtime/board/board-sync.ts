@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { CommitmentRiskMessage } from '../../../src/lib/contract/socket-events.ts';
 import type { Logger } from '../../logger.ts';
 import type { Services } from '../../services/services.ts';
+import type { BoardLogRepository } from '../../repositories/board-log.repository.ts';
 import type { OutboxRelay } from '../outbox.relay.ts';
 import type { BoardDocuments } from '../yjs/board-documents.ts';
 import { BoardCatchup, type CatchupOptions } from './board-catchup.ts';
@@ -15,7 +16,9 @@ import { BoardRestWriter } from './board-rest-writer.ts';
 
 export interface BoardSyncDeps {
 	documents: BoardDocuments;
-	services: Pick<Services, 'board' | 'boards' | 'commitments' | 'repos'>;
+	services: Pick<Services, 'board' | 'boards' | 'commitments'>;
+	/** The stored update log the projection and the catch-up read. */
+	boardLog: BoardLogRepository;
 	/** This node's outbox relay: the engine's verdicts reach the loaded boards through it. */
 	relay: Pick<OutboxRelay, 'tap'> | null;
 	log: Logger;
@@ -44,14 +47,14 @@ export interface BoardSync {
 export function startBoardSync(d: BoardSyncDeps): BoardSync {
 	const { documents, services, log } = d;
 	const computed = new BoardComputed(documents, log);
-	const projection = new BoardProjection(documents, services.board, services.repos.boardLog, (boardId, id, card, outcome) => {
+	const projection = new BoardProjection(documents, services.board, d.boardLog, (boardId, id, card, outcome) => {
 		// No SKU×site recompute covers a card without a site: its verdict is unknown until ops picks one.
 		if (outcome === 'stored' && card && !card.site && ['requested', 'confirmed'].includes(card.status ?? 'requested')) {
 			computed.apply({ id, board: boardId, risk: 'unknown', shortQty: 0, earliestDate: null, checkedAt: new Date().toISOString() });
 		}
 	}, log, d.projection);
 	const relayed = d.cluster ? new RelayedUpdates(documents, log, d.rescue) : null;
-	const catchup = new BoardCatchup(documents, services.repos.boardLog, log, d.catchup, relayed);
+	const catchup = new BoardCatchup(documents, d.boardLog, log, d.catchup, relayed);
 	const relay = d.cluster
 		? new BoardRelay({
 				...d.cluster,

@@ -6,7 +6,7 @@ export const load = async ({ locals, url }) => {
 	const p = locals.principal;
 	if (!p) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
 	const { services } = locals.ctx;
-	const sites = (await services.repos.catalog.listSites()).filter((s) => canSeeSite(p, s.code));
+	const sites = (await services.catalog.sites()).filter((s) => canSeeSite(p, s.code));
 	const site = url.searchParams.get('site') || sites[0]?.code || '';
 	const before = url.searchParams.get('before') || undefined;
 	const entries = site ? await services.activity.feed(p, { site, before, limit: 100 }) : [];

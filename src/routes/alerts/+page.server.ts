@@ -19,10 +19,10 @@ export const load = async ({ locals, url }) => {
 	};
 	const { services } = locals.ctx;
 	// Read the seq first: anything committed after it is replayed, so nothing falls in between.
-	const sinceSeq = await services.repos.outbox.lastSeq();
+	const sinceSeq = await services.outbox.lastSeq();
 	const [alerts, sites, prefs] = await Promise.all([
 		services.alerts.list(p, { ...filter, live: statusParam === 'live' && !filter.status, limit: 500 }),
-		services.repos.catalog.listSites(),
+		services.catalog.sites(),
 		p.kind === 'user' ? services.notifications.prefs(p) : null
 	]);
 	return {

@@ -22,7 +22,7 @@ export async function loadBoard({ locals, url }: Pick<ServerLoadEvent, 'locals' 
 	const { services } = locals.ctx;
 	// Refused here as the document would be (Yjs 4403); opening a new board creates it, as the document would.
 	const scope = await refusedAs(() => services.boards.open(p, boardId, { create: true }));
-	const sites = await services.repos.catalog.listSites();
+	const sites = await services.catalog.sites();
 	const user =
 		p.kind === 'user'
 			? { name: p.name, email: p.email, role: p.role }

@@ -14,7 +14,7 @@ export const load = async ({ locals, url }) => {
 	const query = parsed.success ? parsed.data : skuListQuerySchema.parse({});
 	const [skus, sites] = await Promise.all([
 		services.skus.list(p, { ...query, limit: PAGE + 1 }),
-		services.repos.catalog.listSites()
+		services.catalog.sites()
 	]);
 	return {
 		user: p.kind === 'user' ? { name: p.name, role: p.role } : null,

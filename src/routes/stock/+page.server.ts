@@ -8,10 +8,10 @@ export const load = async ({ locals, url }) => {
 	const q = url.searchParams.get('q')?.slice(0, 100) || undefined;
 	const { services } = locals.ctx;
 	// Read the seq first: anything committed after it is replayed, so nothing falls in between.
-	const sinceSeq = await services.repos.outbox.lastSeq();
+	const sinceSeq = await services.outbox.lastSeq();
 	const [positions, sites] = await Promise.all([
 		can(p, 'positions:read') ? services.availability.list(p, { site, q, limit: 500, offset: 0 }) : [],
-		services.repos.catalog.listSites()
+		services.catalog.sites()
 	]);
 	return {
 		user: p.kind === 'user' ? { name: p.name, role: p.role } : null,

@@ -10,7 +10,7 @@ export const load = async ({ locals, params, url }) => {
 		const [detail, activity, sites] = await Promise.all([
 			services.skus.detail(p, params.sku),
 			services.activity.feed(p, { sku: params.sku, limit: 50 }),
-			services.repos.catalog.listSites()
+			services.catalog.sites()
 		]);
 		return {
 			user: p.kind === 'user' ? { name: p.name, role: p.role } : null,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { BadRequestError } from '../services/errors.ts';
+import { BadRequestError } from './errors.ts';
 
 /** Parses a body, query or params at the boundary; every problem is named with its path. */
 export function parse<T>(schema: z.ZodType<T>, value: unknown, what = 'request'): T {
