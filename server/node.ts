@@ -16,14 +16,12 @@ import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/app.ts';
 import { createSocketServer, type PbServer } from './realtime/socket.server.ts';
 import { revalidateBoardScopes, revalidateYjs } from './realtime/access.revalidator.ts';
-import { isCrossOrigin } from './http/middleware.ts';
+import { handshakeCredentials, principalOf } from './auth/credentials.ts';
 import { createYjsServer, isYjsUpgrade, YjsRefusal, type YjsServer } from './realtime/yjs/yjs.transport.ts';
 import { CLOSE_CODES } from './realtime/yjs/yjs.protocol.ts';
 import { AppError } from './services/errors.ts';
 import { startBoardSync, type BoardSync } from './realtime/board/board-sync.ts';
 import { can } from '../src/lib/policy/access.policy.ts';
-import { parse as parseCookies } from 'cookie';
-import { SESSION_COOKIE } from './services/auth.service.ts';
 import { createServices, type Services } from './services/services.ts';
 import { createRepositories, type Repositories } from './repositories/repositories.ts';
 import { seedDemo } from './demo/seed.ts';
@@ -177,12 +175,8 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			// Cookie for people, ?token= for display tokens; both resolved before any document is loaded.
 			authorise: async (req, boardId) => {
 				const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
-				// A cookie sent by a foreign page authenticates nothing (cross-site WebSocket hijacking).
-				const p = token
-					? await services.auth.fromBearer(token)
-					: isCrossOrigin(req, config.allowedOrigins)
-						? null
-						: await services.auth.fromCookie(parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE]);
+				const credentials = handshakeCredentials(req, token, config.allowedOrigins);
+				const p = credentials === 'cross-origin' ? null : await principalOf(services.auth, credentials);
 				if (!p || !can(p, 'board:read')) return null;
 				// Signed in, but not for this board (its sites, a display token's own board, no such board):
 				// 4403, with one reason for all three so the code does not tell which boards exist.

@@ -1,10 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { parse as parseCookies } from 'cookie';
 import { can, type Action } from '../../src/lib/policy/access.policy.ts';
 import type { Logger } from '../logger.ts';
 import { AppError, DependencyUnavailableError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../services/errors.ts';
-import { SESSION_COOKIE } from '../services/auth.service.ts';
+import { bearerToken, isCrossOrigin, principalOf, sessionCookie } from '../auth/credentials.ts';
 import type { RateLimits } from '../services/rate-limit.service.ts';
 import type { Services } from '../services/services.ts';
 import { isUnavailableError } from '../../src/lib/server/unavailable.ts';
@@ -25,18 +23,17 @@ function wallPageToken(req: Request): string | undefined {
 /** Resolves the principal from a Bearer token or the session cookie; anonymous requests pass through. */
 export function authenticate(services: Services): RequestHandler {
 	return async (req, _res, next) => {
-		const header = req.headers.authorization;
+		const bearer = bearerToken(req);
 		const wallToken = wallPageToken(req);
-		if (header?.startsWith('Bearer ')) {
-			req.principal = await services.auth.fromBearer(header.slice(7).trim());
+		if (bearer !== undefined) {
+			req.principal = await principalOf(services.auth, { token: bearer });
 			if (!req.principal) return next(new UnauthorizedError('invalid or revoked token'));
 		} else if (wallToken) {
 			// An invalid token leaves the request anonymous: the wall page itself says the token is bad.
-			const p = await services.auth.fromBearer(wallToken);
+			const p = await principalOf(services.auth, { token: wallToken });
 			req.principal = p?.kind === 'token' && p.scope === 'display' ? p : null;
 		} else {
-			const cookies = parseCookies(req.headers.cookie ?? '');
-			req.principal = await services.auth.fromCookie(cookies[SESSION_COOKIE]);
+			req.principal = await principalOf(services.auth, { cookie: sessionCookie(req) });
 		}
 		req.pb = { principal: req.principal, services };
 		next();
@@ -76,29 +73,6 @@ export function requireAction(action: Action): RequestHandler {
 	};
 }
 
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
-
-/** The host the client addressed; a loopback proxy (the only one trusted) may say it in X-Forwarded-Host. */
-export function requestHost(req: IncomingMessage): string | undefined {
-	const forwarded = req.headers['x-forwarded-host'];
-	if (typeof forwarded === 'string' && LOOPBACK.test(req.socket.remoteAddress ?? '')) return forwarded.split(',')[0].trim();
-	return req.headers.host;
-}
-
-/**
- * True when a page of another origin made this request: browsers send Origin on every cross-site
- * POST and on every WebSocket handshake. Ours is any scheme on the host the client addressed.
- */
-export function isCrossOrigin(req: IncomingMessage, allowed: string[]): boolean {
-	const origin = req.headers.origin;
-	if (!origin || allowed.includes(origin)) return false;
-	try {
-		return new URL(origin).host !== requestHost(req);
-	} catch {
-		return true; // "null" (sandboxed frames, file:) and garbage
-	}
-}
-
 /**
  * Writes must come from our own pages unless they carry a bearer token (never sent by a browser on
  * its own). A foreign Origin is refused even without a cookie (no signing a victim into the
@@ -107,7 +81,7 @@ export function isCrossOrigin(req: IncomingMessage, allowed: string[]): boolean 
 export function originCheck(allowed: string[]): RequestHandler {
 	return (req, _res, next) => {
 		if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-		if (req.headers.authorization?.startsWith('Bearer ')) return next();
+		if (bearerToken(req) !== undefined) return next();
 		if (req.headers.origin ? !isCrossOrigin(req, allowed) : !req.headers.cookie) return next();
 		next(new ForbiddenError('cross-origin request refused'));
 	};

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { sessionRequestSchema } from '../../src/lib/contract/api.ts';
+import { sessionCookie } from '../auth/credentials.ts';
 import { SESSION_COOKIE } from '../services/auth.service.ts';
 import { BadRequestError, UnauthorizedError } from '../services/errors.ts';
 import type { Services } from '../services/services.ts';
-import { parse as parseCookies } from 'cookie';
 
 export function sessionRoutes(services: Services): Router {
 	const r = Router();
@@ -26,7 +26,7 @@ export function sessionRoutes(services: Services): Router {
 		res.json({ user: s.user });
 	});
 	r.delete('/api/session', async (req, res) => {
-		await services.auth.signOut(parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE]);
+		await services.auth.signOut(sessionCookie(req));
 		res.clearCookie(SESSION_COOKIE, { path: '/' });
 		res.status(204).end();
 	});

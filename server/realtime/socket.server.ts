@@ -1,5 +1,4 @@
 import type { Server as HttpServer } from 'node:http';
-import { parse as parseCookies } from 'cookie';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
 import { alertAckRequestSchema, OUTBOX_TOPICS, replayRequestSchema, subscribeRequestSchema, type OutboxTopic } from '../../src/lib/contract/socket-events.ts';
@@ -7,9 +6,8 @@ import { AppError, DependencyUnavailableError } from '../services/errors.ts';
 import { isUnavailableError } from '../../src/lib/server/unavailable.ts';
 import { boardOfToken, can, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Logger } from '../logger.ts';
-import { SESSION_COOKIE } from '../services/auth.service.ts';
 import type { Services } from '../services/services.ts';
-import { isCrossOrigin } from '../http/middleware.ts';
+import { handshakeCredentials, principalOf } from '../auth/credentials.ts';
 import { startRevalidation } from './access.revalidator.ts';
 import { OutboxRelay, roomsFor } from './outbox.relay.ts';
 import type { OutboxRepository } from '../repositories/outbox.repository.ts';
@@ -62,12 +60,9 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 	io.use(async (socket, next) => {
 		try {
 			const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
-			// A foreign page would ride on the visitor's cookie (cross-site WebSocket hijacking).
-			if (!token && isCrossOrigin(socket.request, d.allowedOrigins ?? [])) return next(new Error('cross-origin refused'));
-			const principal = await withDeadline(
-				token ? d.services.auth.fromBearer(token) : d.services.auth.fromCookie(parseCookies(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE]),
-				HANDSHAKE_DEADLINE_MS
-			);
+			const credentials = handshakeCredentials(socket.request, token, d.allowedOrigins ?? []);
+			if (credentials === 'cross-origin') return next(new Error('cross-origin refused'));
+			const principal = await withDeadline(principalOf(d.services.auth, credentials), HANDSHAKE_DEADLINE_MS);
 			if (!principal || !can(principal, 'live:read')) return next(new Error('unauthorised'));
 			socket.data = { principal, topics: [...OUTBOX_TOPICS] };
 			next();
