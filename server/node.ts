@@ -12,6 +12,7 @@ import { migrate } from './db/migrate.ts';
 import { RecomputeQueue } from './jobs/queues.ts';
 import { RecomputeWorker } from './jobs/recompute.worker.ts';
 import { OutboxPruner } from './jobs/outbox.pruner.ts';
+import { MaintenanceWorker, type MaintenanceTask } from './jobs/maintenance.worker.ts';
 import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/app.ts';
 import { createSocketServer, type PbServer } from './realtime/socket.server.ts';
@@ -25,7 +26,6 @@ import { can } from '../src/lib/policy/access.policy.ts';
 import { createServices, type Services } from './services/services.ts';
 import { createRepositories, type Repositories } from './repositories/repositories.ts';
 import { seedDemo } from './demo/seed.ts';
-import { startKpiRecorder } from './services/kpi.service.ts';
 import { WebhookQueue } from './webhooks/webhook.queue.ts';
 import { Metrics } from './metrics/metrics.registry.ts';
 import { registerSources } from './metrics/metrics.sources.ts';
@@ -109,7 +109,6 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			queue,
 			concurrency: config.workerConcurrency,
 			sweepAfterSeconds: config.sweepAfterSeconds,
-			sweepEveryMs: config.sweepEveryMs,
 			log: log.child({ component: 'worker' })
 		});
 		worker.onJobDone((lagMs, runMs) => {
@@ -118,16 +117,6 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 		});
 		worker.start();
 	}
-	// Pruning runs where the workers run, so a deployment has it exactly when it has workers at all.
-	const pruner = opts.workers
-		? new OutboxPruner({
-				outbox: repos.outbox,
-				retentionHours: config.outboxRetentionHours,
-				everyMs: config.outboxPruneEveryMs,
-				log: log.child({ component: 'pruner' })
-			})
-		: null;
-	pruner?.start();
 	// Alert webhooks: deliveries are recorded once cluster-wide by the dispatcher and sent by the
 	// webhook worker, both where the recompute workers run, outside the engine's transactions.
 	const webhookWorker = opts.workers
@@ -148,8 +137,12 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 		: null;
 	webhookWorker?.start();
 	await dispatcher?.start();
-	// KPI history (kpi_daily) and lifecycle_change catch-up, now and then where the workers run.
-	const stopKpis = opts.workers ? startKpiRecorder(services.kpi, log.child({ component: 'kpi' }), undefined, services.lifecycle) : null;
+	// The chores, each once per interval across every worker process: the sweep for lost recompute
+	// jobs, outbox pruning, KPI history (kpi_daily) with the lifecycle_change catch-up.
+	const pruner = worker ? new OutboxPruner({ outbox: repos.outbox, retentionHours: config.outboxRetentionHours, log: log.child({ component: 'pruner' }) }) : null;
+	const maintenance =
+		worker && pruner ? new MaintenanceWorker({ connection: redis, prefix: config.redisPrefix, log: log.child({ component: 'maintenance' }), tasks: maintenanceTasks(worker, pruner, services, config, log) }) : null;
+	maintenance?.start();
 
 	let http: Server | null = null;
 	let sockets: ReturnType<typeof createSocketServer> | null = null;
@@ -252,7 +245,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 					http.closeAllConnections();
 					await closed;
 				}
-				stopKpis?.();
+				await maintenance?.close();
 				await dispatcher?.stop();
 				await webhookWorker?.close();
 				await webhookQueue.close();
@@ -267,4 +260,23 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 			return closing;
 		}
 	};
+}
+
+const KPI_EVERY_MS = 10 * 60_000;
+
+/** What the maintenance scheduler runs; each is idempotent (re-adds, deletes by age, upserts, locked reconciles). */
+function maintenanceTasks(worker: RecomputeWorker, pruner: OutboxPruner, services: Services, config: Config, log: Logger): MaintenanceTask[] {
+	const kpiLog = log.child({ component: 'kpi' });
+	return [
+		{ name: 'recompute-sweep', everyMs: config.sweepEveryMs, run: () => worker.sweep() },
+		{ name: 'outbox-prune', everyMs: config.outboxPruneEveryMs, run: () => pruner.run() },
+		{
+			name: 'kpi-record',
+			everyMs: KPI_EVERY_MS,
+			run: async () => {
+				await services.kpi.record().catch((err) => kpiLog.warn({ err }, 'recording KPIs failed'));
+				await services.lifecycle.sweep().catch((err) => kpiLog.warn({ err }, 'lifecycle alert sweep failed'));
+			}
+		}
+	];
 }

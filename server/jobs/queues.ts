@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { PairKey } from '../repositories/positions.repository.ts';
+import type { RecomputeProducer } from '../services/jobs.port.ts';
 
 export const RECOMPUTE_QUEUE = 'recompute';
 
@@ -30,7 +31,7 @@ export function recomputeJobId(key: PairKey): string {
 	return `pos|${encodeURIComponent(key.sku)}|${encodeURIComponent(key.site)}`;
 }
 
-export class RecomputeQueue {
+export class RecomputeQueue implements RecomputeProducer {
 	readonly queue: Queue<RecomputeJob>;
 	private readonly enqueueTimeoutMs: number;
 

@@ -13,16 +13,14 @@ export interface WorkerDeps extends QueueOptions {
 	log: Logger;
 	/** How long a pair may stay dirty before the sweep assumes its job was lost. */
 	sweepAfterSeconds?: number;
-	sweepEveryMs?: number;
 }
 
 /**
- * Runs recompute jobs and the reconciliation sweep. The sweep is a timer in the worker process, not
- * a BullMQ repeatable job, because it must survive exactly what it repairs: a flushed Redis.
+ * Runs recompute jobs and the reconciliation sweep; the sweep runs on a job scheduler
+ * (MaintenanceWorker), which every worker process puts back when Redis has lost it.
  */
 export class RecomputeWorker {
 	private readonly worker: Worker<RecomputeJob>;
-	private sweepTimer: NodeJS.Timeout | undefined;
 	private sweeping = false;
 	private readonly batcher: PairBatcher;
 
@@ -54,10 +52,6 @@ export class RecomputeWorker {
 
 	start(): void {
 		void this.worker.run();
-		const every = this.d.sweepEveryMs ?? 5_000;
-		// Jitter keeps several worker processes from sweeping in lockstep.
-		this.sweepTimer = setInterval(() => void this.sweep(), every + Math.floor(Math.random() * (every / 5)));
-		this.sweepTimer.unref();
 	}
 
 	private async process(job: Job<RecomputeJob>) {
@@ -87,7 +81,6 @@ export class RecomputeWorker {
 	}
 
 	async close(): Promise<void> {
-		clearInterval(this.sweepTimer);
 		await this.worker.close();
 	}
 }

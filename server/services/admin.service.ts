@@ -13,7 +13,7 @@ import {
 } from '../../src/lib/contract/admin.ts';
 import { can, changeEndsSessions, principalLabel, userChangeRefusal, type Action, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Sql, TxSql } from '../db/database.ts';
-import type { RecomputeQueue } from '../jobs/queues.ts';
+import type { RecomputeProducer } from './jobs.port.ts';
 import type { Logger } from '../logger.ts';
 import type { AuditRepository } from '../repositories/audit.repository.ts';
 import type { CatalogAdminRepository } from '../repositories/catalog-admin.repository.ts';
@@ -33,7 +33,7 @@ export interface AdminDeps {
 	catalogAdmin: CatalogAdminRepository;
 	positions: PositionsRepository;
 	auth: AuthService;
-	queue: RecomputeQueue;
+	queue: RecomputeProducer;
 	log: Logger;
 }
 

@@ -4,7 +4,7 @@ import { fieldViolations, OPS_INITIAL } from '../../src/lib/policy/commitment-fi
 import { can, canSeeSite, principalLabel, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Role } from '../../src/lib/contract/domain.ts';
 import type { Sql, TxSql } from '../db/database.ts';
-import type { RecomputeQueue } from '../jobs/queues.ts';
+import type { RecomputeProducer } from './jobs.port.ts';
 import { uniquePairs, type PairKey } from '../repositories/pair-key.ts';
 import { siteScopeRefusal, type SiteScope } from '../../src/lib/policy/board-scope.policy.ts';
 import type { BoardsService } from './boards.service.ts';
@@ -34,7 +34,7 @@ export class CommitmentsService {
 	constructor(
 		private readonly sql: Sql,
 		private readonly repos: Pick<Repositories, 'commitments' | 'positions' | 'catalog'>,
-		private readonly queue: RecomputeQueue,
+		private readonly queue: RecomputeProducer,
 		private readonly boards: BoardsService
 	) {}
 

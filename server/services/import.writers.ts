@@ -6,7 +6,7 @@ import type { ImportKind, ImportProblem } from '../../src/lib/contract/import.ts
 import { inventoryEventSchema, type InventoryEvent } from '../../src/lib/contract/inventory-event.ts';
 import { canSeeSite, principalLabel, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Sql, TxSql } from '../db/database.ts';
-import type { RecomputeQueue } from '../jobs/queues.ts';
+import type { RecomputeProducer } from './jobs.port.ts';
 import type { Logger } from '../logger.ts';
 import type { PairKey } from '../repositories/pair-key.ts';
 import type { CommitmentsService } from './commitments.service.ts';
@@ -21,7 +21,7 @@ export interface ImportWriterDeps {
 	ingest: IngestService;
 	commitments: CommitmentsService;
 	lifecycle: LifecycleService;
-	queue: RecomputeQueue;
+	queue: RecomputeProducer;
 	log: Logger;
 }
 

@@ -6,7 +6,7 @@ import {
 	type InventoryEvent
 } from '../../src/lib/contract/inventory-event.ts';
 import type { Sql } from '../db/database.ts';
-import type { RecomputeQueue } from '../jobs/queues.ts';
+import type { RecomputeProducer } from './jobs.port.ts';
 import type { Logger } from '../logger.ts';
 import type { CatalogRepository } from '../repositories/catalog.repository.ts';
 import type { EventsRepository } from '../repositories/events.repository.ts';
@@ -19,7 +19,7 @@ export interface IngestDeps {
 	events: EventsRepository;
 	catalog: CatalogRepository;
 	positions: PositionsRepository;
-	queue: RecomputeQueue;
+	queue: RecomputeProducer;
 	log: Logger;
 }
 

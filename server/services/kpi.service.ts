@@ -1,10 +1,8 @@
 import { addDays } from '../../src/lib/core/dates.ts';
 import { kpiQuerySchema, type KpiOverview, type KpiPoint } from '../../src/lib/contract/signals.ts';
 import { can, canSeeSite, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
-import type { Logger } from '../logger.ts';
 import { parse } from './validate.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
-import type { LifecycleService } from './lifecycle.service.ts';
 import type { Repositories } from '../repositories/repositories.ts';
 
 /** Every site together, in kpi_daily. */
@@ -67,23 +65,4 @@ export class KpiService {
 		const scopes: [string, string[] | null][] = [[ALL_SITES, null], ...sites.map((s): [string, string[]] => [s.code, [s.code]])];
 		for (const [scope, list] of scopes) await this.repos.kpi.upsertDay(scope, await this.current(list, now));
 	}
-}
-
-/**
- * Now and then, on a node that runs workers: records today's KPIs and catches lifecycle_change alerts
- * up with commitments. Several nodes doing it at once is harmless (upserts, locked reconciles).
- */
-export function startKpiRecorder(kpi: KpiService, log: Logger, everyMs = 10 * 60_000, lifecycle?: LifecycleService): () => void {
-	const tick = async () => {
-		await kpi.record().catch((err) => log.warn({ err }, 'recording KPIs failed'));
-		await lifecycle?.sweep().catch((err) => log.warn({ err }, 'lifecycle alert sweep failed'));
-	};
-	const first = setTimeout(tick, 5_000);
-	const timer = setInterval(tick, everyMs);
-	first.unref();
-	timer.unref();
-	return () => {
-		clearTimeout(first);
-		clearInterval(timer);
-	};
 }

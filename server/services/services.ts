@@ -1,10 +1,9 @@
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/database.ts';
-import type { RecomputeQueue } from '../jobs/queues.ts';
+import type { RecomputeProducer, WebhookProducer } from './jobs.port.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import { createRepositories, type Repositories } from '../repositories/repositories.ts';
-import type { WebhookQueue } from '../webhooks/webhook.queue.ts';
 import { AdminService } from './admin.service.ts';
 import { AuthService } from './auth.service.ts';
 import { IngestService } from './ingest.service.ts';
@@ -70,11 +69,11 @@ export interface Services {
  */
 export function createServices(
 	sql: Sql,
-	queue: RecomputeQueue,
+	queue: RecomputeProducer,
 	config: Config,
 	log: Logger,
 	redis: Redis | null = null,
-	webhookQueue: WebhookQueue | null = null,
+	webhookQueue: WebhookProducer | null = null,
 	repos: Repositories = createRepositories(sql)
 ): Services {
 	const limits = new RateLimits(redis, config.redisPrefix);

@@ -8,7 +8,7 @@ import {
 } from '../../src/lib/contract/signals.ts';
 import { can, canSeeSite, principalLabel, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Sql, TxSql } from '../db/database.ts';
-import type { RecomputeQueue } from '../jobs/queues.ts';
+import type { RecomputeProducer } from './jobs.port.ts';
 import type { Logger } from '../logger.ts';
 import type { SignalValues } from '../repositories/signals.repository.ts';
 import { parse } from './validate.ts';
@@ -20,7 +20,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface SignalsDeps {
 	sql: Sql;
 	repos: Pick<Repositories, 'signals' | 'skus' | 'imports' | 'positions' | 'activity'>;
-	queue: RecomputeQueue;
+	queue: RecomputeProducer;
 	log: Logger;
 }
 

@@ -4,7 +4,7 @@ import { can, principalLabel, type Principal } from '../../src/lib/policy/access
 import { parse } from './validate.ts';
 import type { AuditRepository } from '../repositories/audit.repository.ts';
 import type { WebhookRow, WebhooksRepository } from '../repositories/webhooks.repository.ts';
-import type { WebhookQueue } from '../webhooks/webhook.queue.ts';
+import type { WebhookProducer } from './jobs.port.ts';
 import { RefusedUrlError, resolveTarget } from '../webhooks/webhook.url-guard.ts';
 import { UUID } from './auth.service.ts';
 import { BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError } from './errors.ts';
@@ -13,7 +13,7 @@ export interface WebhooksDeps {
 	webhooks: WebhooksRepository;
 	audit: AuditRepository;
 	/** Resuming a hook enqueues its held deliveries at once; without a queue the dispatcher's sweep does, later. */
-	queue: WebhookQueue | null;
+	queue: WebhookProducer | null;
 	allowHosts: readonly string[];
 }
 

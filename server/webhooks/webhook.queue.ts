@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
+import type { WebhookProducer } from '../services/jobs.port.ts';
 
 export const WEBHOOK_QUEUE = 'webhooks';
 
@@ -9,7 +10,7 @@ export interface WebhookJob {
 /** One job per delivery; the id makes re-adding a delivery whose job still exists a no-op. */
 export const webhookJobId = (deliveryId: string) => `wh|${deliveryId}`;
 
-export class WebhookQueue {
+export class WebhookQueue implements WebhookProducer {
 	readonly queue: Queue<WebhookJob>;
 
 	constructor(opts: { connection: ConnectionOptions; prefix: string; maxAttempts: number; backoffMs: number }) {
