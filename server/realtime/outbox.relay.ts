@@ -1,5 +1,5 @@
 import { CoalescingRunner } from '../jobs/coalescing-runner.ts';
-import { OUTBOX_TOPICS, type AlertMessage, type CommitmentRiskMessage, type OutboxTopic, type PositionMessage, type ReplayAnswer } from '../../src/lib/contract/socket-events.ts';
+import { OUTBOX_TOPICS, type OutboxTopic, type ReplayAnswer } from '../../src/lib/contract/socket-events.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository.ts';
 import type { PbServer, PbSocket } from './socket.server.ts';
@@ -29,7 +29,7 @@ const boardRoom = (board: string) => `commitment|board:${board}`;
 function mayReceive(p: Principal, row: OutboxRow): boolean {
 	if (!canSeeSite(p, row.site)) return false;
 	const board = boardOfToken(p);
-	return row.topic !== 'commitment' || board === null || (row.payload as { board?: unknown }).board === board;
+	return row.topic !== 'commitment' || board === null || row.payload.board === board;
 }
 
 /**
@@ -101,7 +101,7 @@ export class OutboxRelay {
 	private broadcast(row: OutboxRow): void {
 		const t = row.topic;
 		const rooms = row.site === null ? [`${t}|${ALL_SITES_ROOM}`, ...this.siteRooms(t)] : [`${t}|${ALL_SITES_ROOM}`, `${t}|site:${row.site}`];
-		const board = t === 'commitment' ? (row.payload as { board?: unknown }).board : undefined;
+		const board = row.topic === 'commitment' ? row.payload.board : undefined;
 		if (typeof board === 'string') rooms.push(boardRoom(board));
 		const target = this.replaying.size ? this.io.to(rooms).except([...this.replaying]) : this.io.to(rooms);
 		emitRow(target, row);
@@ -153,10 +153,10 @@ type Emitter = Pick<PbSocket, 'emit'>;
 function emitRow(target: Emitter | ReturnType<PbServer['to']>, row: OutboxRow): void {
 	switch (row.topic) {
 		case 'position':
-			return void target.emit('position', { ...(row.payload as Omit<PositionMessage, 'seq'>), seq: row.seq });
+			return void target.emit('position', { ...row.payload, seq: row.seq });
 		case 'alert':
-			return void target.emit('alert', { ...(row.payload as Omit<AlertMessage, 'seq'>), seq: row.seq });
+			return void target.emit('alert', { ...row.payload, seq: row.seq });
 		case 'commitment':
-			return void target.emit('commitment', { ...(row.payload as Omit<CommitmentRiskMessage, 'seq'>), seq: row.seq });
+			return void target.emit('commitment', { ...row.payload, seq: row.seq });
 	}
 }

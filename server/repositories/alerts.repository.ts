@@ -15,15 +15,7 @@ const CHANGED = (change: string) => `${COLUMNS}, '${change}' as change`;
 export class AlertsRepository {
 	constructor(private readonly sql: Sql) {}
 
-	/** Live (open or acknowledged) alerts about one SKU×site, oldest first. */
-	async liveForPair(tx: TxSql, sku: string, site: string): Promise<AlertRow[]> {
-		return tx.unsafe<AlertRow[]>(
-			`select ${COLUMNS} from alerts where sku = $1 and site = $2 and status <> 'resolved' order by opened_at, id`,
-			[sku, site]
-		);
-	}
-
-	/** liveForPair for several pairs in one round trip, keyed `sku\0site`. */
+	/** Live (open or acknowledged) alerts about several SKU×site pairs, oldest first, in one round trip, keyed `sku\0site`. */
 	async liveForPairs(tx: TxSql, keys: { sku: string; site: string }[]): Promise<Map<string, AlertRow[]>> {
 		const rows = await tx.unsafe<AlertRow[]>(
 			`select ${COLUMNS} from alerts
@@ -86,36 +78,6 @@ export class AlertsRepository {
 			);
 		}
 		return out;
-	}
-
-	async open(tx: TxSql, a: DesiredAlert): Promise<AlertRow> {
-		const rows = await tx.unsafe<AlertRow[]>(
-			`insert into alerts (kind, severity, subject_key, sku, site, commitment_id, message)
-			values ($1, $2, $3, $4, $5, $6, $7) returning ${CHANGED('opened')}`,
-			[a.kind, a.severity, a.subjectKey, a.sku, a.site, a.commitmentId, a.message]
-		);
-		return rows[0];
-	}
-
-	/** A re-raised (escalated) alert goes back to open so it is seen again. */
-	async update(tx: TxSql, id: string, severity: string, message: string, reopen: boolean): Promise<AlertRow> {
-		const rows = await tx.unsafe<AlertRow[]>(
-			`update alerts set severity = $2, message = $3,
-				status = case when $4 then 'open' else status end,
-				acknowledged_by = case when $4 then null else acknowledged_by end,
-				acknowledged_at = case when $4 then null else acknowledged_at end
-			where id = $1 returning ${COLUMNS}, case when $4 then 'escalated' else 'updated' end as change`,
-			[id, severity, message, reopen]
-		);
-		return rows[0];
-	}
-
-	async resolve(tx: TxSql, id: string): Promise<AlertRow> {
-		const rows = await tx.unsafe<AlertRow[]>(
-			`update alerts set status = 'resolved', resolved_at = now() where id = $1 returning ${CHANGED('resolved')}`,
-			[id]
-		);
-		return rows[0];
 	}
 
 	/** Acknowledges an open alert; null when it is not open (already acknowledged, resolved or unknown). */

@@ -73,14 +73,4 @@ export class EventsRepository {
 		return new Map([...grouped].map(([k, list]) => [k, list.map(({ pairSite: _pairSite, ...e }) => e)]));
 	}
 
-	/** Every event that moves stock at or into one SKU×site, in event-time order. */
-	async forPosition(sql: Sql | TxSql, sku: string, site: string): Promise<StoredEvent[]> {
-		return sql<StoredEvent[]>`
-			select id, type, sku, site, qty, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
-				po, eta, to_site, commitment
-			from inventory_events
-			where sku = ${sku} and (site = ${site} or to_site = ${site})
-			order by at, id
-		`;
-	}
 }

@@ -76,9 +76,4 @@ export class KpiRepository {
 			group by day order by day
 		`;
 	}
-
-	async hasHistory(scope: string): Promise<boolean> {
-		const [row] = await this.sql`select 1 from kpi_daily where scope = ${scope} limit 1`;
-		return Boolean(row);
-	}
 }

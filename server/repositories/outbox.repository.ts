@@ -1,12 +1,11 @@
-import type { OutboxTopic } from '../../src/lib/contract/socket-events.ts';
+import type { OutboxPayload, OutboxTopic } from '../../src/lib/contract/socket-events.ts';
 import type { Sql, TxSql } from '../db/database.ts';
 
-export interface OutboxRow {
-	seq: number;
-	topic: OutboxTopic;
-	site: string | null;
-	payload: Record<string, unknown>;
-}
+/** What a transaction adds to the outbox: a socket event's payload under its topic (the contract's event map). */
+export type OutboxEntry = { [T in OutboxTopic]: { topic: T; site: string | null; payload: OutboxPayload<T> } }[OutboxTopic];
+
+/** An outbox row after sequencing: its seq becomes the event's `seq`. */
+export type OutboxRow = OutboxEntry & { seq: number };
 
 export const OUTBOX_CHANNEL = 'pb_outbox';
 const SEQUENCER_LOCK_KEY = 7_240_117_002;
@@ -15,7 +14,7 @@ export class OutboxRepository {
 	constructor(private readonly sql: Sql) {}
 
 	/** Adds rows inside the caller's transaction; they get their seq after commit, from the sequencer. */
-	async append(tx: TxSql, rows: Omit<OutboxRow, 'seq'>[]): Promise<void> {
+	async append(tx: TxSql, rows: OutboxEntry[]): Promise<void> {
 		if (rows.length === 0) return;
 		await tx`
 			insert into outbox (topic, site, payload)

@@ -38,11 +38,6 @@ export class TokensRepository {
 		return row ?? null;
 	}
 
-	async isLive(id: string): Promise<boolean> {
-		const [row] = await this.sql`select 1 from api_tokens where id = ${id} and revoked_at is null`;
-		return Boolean(row);
-	}
-
 	/** The token this call revoked; null when it is unknown or was revoked before. */
 	async revoke(id: string): Promise<{ name: string; scope: TokenScope } | null> {
 		const [row] = await this.sql<{ name: string; scope: TokenScope }[]>`

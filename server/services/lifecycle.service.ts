@@ -4,8 +4,7 @@ import type { LifecycleStage } from '../../src/lib/contract/domain.ts';
 import { lifecycleChangeSchema, type LifecycleEntry } from '../../src/lib/contract/signals.ts';
 import { can, principalLabel, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Sql, TxSql } from '../db/database.ts';
-import { toAlertPayload, type AlertRow } from '../repositories/alerts.repository.ts';
-import type { OutboxRow } from '../repositories/outbox.repository.ts';
+import { applyAlertPlan } from './alerts.outbox.ts';
 import { parse } from './validate.ts';
 import { AppError, ForbiddenError, NotFoundError } from './errors.ts';
 import type { Repositories } from '../repositories/repositories.ts';
@@ -57,11 +56,8 @@ export class LifecycleService {
 		const desired = lifecycleChangeAlert(sku, stage, open);
 		const live = await this.repos.alerts.liveForSubject(tx, 'lifecycle_change', skuSubject(sku));
 		const r = reconcileAlerts(live, desired ? [desired] : [], { kinds: ['lifecycle_change'] });
-		const rows: AlertRow[] = [];
-		for (const a of r.toOpen) rows.push(await this.repos.alerts.open(tx, a));
-		for (const u of r.toUpdate) rows.push(await this.repos.alerts.update(tx, u.id, u.severity, u.message, u.escalated));
-		for (const a of r.toResolve) rows.push(await this.repos.alerts.resolve(tx, a.id));
-		await this.repos.outbox.append(tx, rows.map(outboxRow));
+		const plan = { toOpen: r.toOpen, toUpdate: r.toUpdate, toResolve: r.toResolve.map((a) => a.id) };
+		await this.repos.outbox.append(tx, await applyAlertPlan(tx, this.repos.alerts, plan));
 	}
 
 	/**
@@ -88,8 +84,4 @@ export class LifecycleService {
 		const rows = await this.repos.activity.lifecycleOf(sku);
 		return rows.map((r) => ({ sku, from: r.detail.from as LifecycleStage, to: r.detail.to as LifecycleStage, reason: r.detail.reason, actor: r.actor ?? '', at: r.at }));
 	}
-}
-
-function outboxRow(row: AlertRow): Omit<OutboxRow, 'seq'> {
-	return { topic: 'alert', site: row.site, payload: { ...toAlertPayload(row) } };
 }

@@ -1,10 +1,11 @@
 import type { Sql, TxSql } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
-import { toAlertPayload, type AlertRow, type AlertsRepository } from '../repositories/alerts.repository.ts';
+import type { AlertsRepository } from '../repositories/alerts.repository.ts';
 import type { CatalogRepository } from '../repositories/catalog.repository.ts';
 import type { CommitmentsRepository } from '../repositories/commitments.repository.ts';
 import type { EventsRepository } from '../repositories/events.repository.ts';
-import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository.ts';
+import type { OutboxEntry, OutboxRepository } from '../repositories/outbox.repository.ts';
+import { applyAlertPlan, type AlertPlan } from './alerts.outbox.ts';
 import { pairKey as keyOf, type PairKey } from '../repositories/pair-key.ts';
 import type { PositionsRepository } from '../repositories/positions.repository.ts';
 import type { SignalsRepository } from '../repositories/signals.repository.ts';
@@ -75,10 +76,10 @@ export class RecomputeService {
 			this.d.signals?.liveForPairs(tx, todo)
 		]);
 		const now = this.d.now?.() ?? new Date();
-		const outbox: Omit<OutboxRow, 'seq'>[] = [];
+		const outbox: OutboxEntry[] = [];
 		const positions = [];
 		const risks = [];
-		const alertPlan: Parameters<AlertsRepository['applyMany']>[1] = { toOpen: [], toUpdate: [], toResolve: [] };
+		const alertPlan: AlertPlan = { toOpen: [], toUpdate: [], toResolve: [] };
 		for (const key of todo) {
 			const k = keyOf(key);
 			const plan = planPair(
@@ -107,7 +108,7 @@ export class RecomputeService {
 			alertPlan.toUpdate.push(...plan.alerts.toUpdate);
 			alertPlan.toResolve.push(...plan.alerts.toResolve.map((a) => a.id));
 		}
-		for (const row of await this.d.alerts.applyMany(tx, alertPlan)) outbox.push(alertRow(row));
+		outbox.push(...(await applyAlertPlan(tx, this.d.alerts, alertPlan)));
 		await this.d.commitments.writeRisks(tx, risks);
 		// Written last: row locks are held only for the few statements before commit.
 		await this.d.positions.writeMany(tx, positions);
@@ -116,8 +117,4 @@ export class RecomputeService {
 		for (const k of keys) if (!gens.has(keyOf(k))) clean.add(keyOf(k));
 		return clean;
 	}
-}
-
-function alertRow(row: AlertRow): Omit<OutboxRow, 'seq'> {
-	return { topic: 'alert', site: row.site, payload: { ...toAlertPayload(row) } };
 }

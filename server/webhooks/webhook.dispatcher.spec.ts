@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Severity } from '../../src/lib/contract/domain.ts';
 import type { OutboxRow } from '../repositories/outbox.repository.ts';
 import type { WebhookRow } from '../repositories/webhooks.repository.ts';
 import { deliveriesFor } from './webhook.dispatcher.ts';
@@ -7,7 +8,7 @@ const hook = (over: Partial<WebhookRow>): WebhookRow => ({
 	id: 'h', url: 'https://x.example/', format: 'json', minSeverity: 'high', kinds: null, sites: null, secret: 's'.repeat(16),
 	createdBy: null, createdAt: '', consecutiveFailures: 0, pausedAt: null, pausedReason: null, ...over
 });
-const alertRow = (seq: number, severity: string, site: string | null): OutboxRow => ({
+const alertRow = (seq: number, severity: Severity, site: string | null): OutboxRow => ({
 	seq, topic: 'alert', site,
 	payload: { id: `a${seq}`, kind: 'stockout_projected', severity, sku: 'K', site, commitmentId: null, message: 'm', status: 'open', openedAt: '', acknowledgedBy: null, acknowledgedAt: null, resolvedAt: null, change: 'opened' }
 });

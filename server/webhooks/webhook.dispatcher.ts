@@ -93,7 +93,7 @@ export function deliveriesFor(rows: OutboxRow[], hooks: WebhookRow[], now = () =
 	const out: NewDelivery[] = [];
 	for (const row of rows) {
 		if (row.topic !== 'alert') continue;
-		const alert = row.payload as unknown as AlertChangePayload;
+		const alert: AlertChangePayload = row.payload;
 		for (const hook of hooks) {
 			if (!hookMatches(hook, alert)) continue;
 			const id = randomUUID();
