@@ -3,6 +3,7 @@ import { OUTBOX_TOPICS, type AlertMessage, type CommitmentRiskMessage, type Outb
 import type { Logger } from '../logger.ts';
 import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository.ts';
 import type { PbServer, PbSocket } from './socket.server.ts';
+import { intern } from './socket.memory.ts';
 import { boardOfToken, canSeeSite, type Principal } from '../../src/lib/policy/access.policy.ts';
 
 const ALL_SITES_ROOM = 'sites:*';

@@ -12,6 +12,7 @@ import type { Services } from '../services/services.ts';
 import { isCrossOrigin } from '../http/middleware.ts';
 import { startRevalidation } from './access.revalidator.ts';
 import { OutboxRelay, roomsFor } from './outbox.relay.ts';
+import { dropHandshakeState } from './socket.memory.ts';
 
 interface SocketData {
 	principal: Principal;
@@ -77,6 +78,7 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 	});
 
 	io.on('connection', (socket: PbSocket) => {
+		dropHandshakeState(socket);
 		const { principal } = socket.data;
 		void socket.join(roomsFor(visibleSites(principal), OUTBOX_TOPICS, boardOfToken(principal)));
 		// One replay at a time per socket: a client asking again and again cannot multiply the work.
