@@ -22,7 +22,7 @@ export function dropHandshakeState(socket: PbSocket): void {
 	}
 	conn.request = undefined;
 	const h = socket.handshake;
-	socket.handshake = { time: h.time, issued: h.issued, address: h.address, xdomain: h.xdomain, secure: h.secure, url: '', headers: {}, query: {}, auth: {} };
+	(socket as unknown as { handshake: PbSocket['handshake'] }).handshake = { time: h.time, issued: h.issued, address: h.address, xdomain: h.xdomain, secure: h.secure, url: '', headers: {}, query: {}, auth: {} };
 }
 
 const interned = new Map<string, string>();
