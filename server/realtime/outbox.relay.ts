@@ -1,13 +1,12 @@
 import { CoalescingRunner } from '../jobs/coalescing-runner.ts';
-import { OUTBOX_TOPICS, type AlertMessage, type CommitmentRiskMessage, type OutboxTopic, type PositionMessage, type ReplayAnswer } from '../../src/lib/contract/socket-events.ts';
+import { type AlertMessage, type CommitmentRiskMessage, type OutboxTopic, type PositionMessage, type ReplayAnswer } from '../../src/lib/contract/socket-events.ts';
 import type { Logger } from '../logger.ts';
 import { parseSequencedNote, type OutboxRepository, type OutboxRow } from '../repositories/outbox.repository.ts';
 import type { PbServer, PbSocket } from './socket.server.ts';
-import { intern } from './socket.memory.ts';
+import { rowRooms, wants } from './subscription.ts';
 import { tracePath, traceNow, tracing } from '../metrics/path-trace.ts';
 import { boardOfToken, canSeeSite, type Principal } from '../../src/lib/policy/access.policy.ts';
 
-const ALL_SITES_ROOM = 'sites:*';
 const BATCH = 1000;
 const POLL_MS = 1000;
 /**
@@ -15,17 +14,6 @@ const POLL_MS = 1000;
  * data, which is one page load instead of minutes of events pushed through one socket.
  */
 export const REPLAY_LIMIT = 5000;
-
-/**
- * Rooms are per topic and site (`alert|site:WH`), so a socket gets only the topics it subscribed to.
- * A socket bound to one board (a display token) gets the commitment verdicts of that board alone.
- */
-export function roomsFor(sites: string[] | null, topics: readonly OutboxTopic[] = OUTBOX_TOPICS, board: string | null = null): string[] {
-	const places = sites === null ? [ALL_SITES_ROOM] : sites.map((s) => `site:${s}`);
-	return topics.flatMap((t) => (t === 'commitment' && board !== null ? [boardRoom(board)] : places.map((p) => `${t}|${p}`)));
-}
-
-const boardRoom = (board: string) => `commitment|board:${board}`;
 
 /** Whether a replayed row may go to this principal: its sites, and for a display token its board's verdicts only. */
 function mayReceive(p: Principal, row: OutboxRow): boolean {
@@ -137,9 +125,8 @@ export class OutboxRelay {
 	}
 	private broadcast(row: OutboxRow): void {
 		const t = row.topic;
-		const rooms = row.site === null ? [`${t}|${ALL_SITES_ROOM}`, ...this.siteRooms(t)] : [`${t}|${ALL_SITES_ROOM}`, `${t}|site:${row.site}`];
-		const board = t === 'commitment' ? (row.payload as { board?: unknown }).board : undefined;
-		if (typeof board === 'string') rooms.push(boardRoom(board));
+		const rooms = rowRooms(row);
+		if (row.site === null) rooms.push(...this.siteRooms(t));
 		const target = this.replaying.size ? this.io.to(rooms).except([...this.replaying]) : this.io.to(rooms);
 		emitRow(target, row);
 		if (t === 'alert' && tracing() && typeof row.payload.sku === 'string') tracePath('emitted', [row.payload.sku]);
@@ -174,7 +161,7 @@ export class OutboxRelay {
 			for (;;) {
 				const rows = await this.outbox.after(upTo, BATCH);
 				for (const row of rows) {
-					if (socket.data.topics.includes(row.topic) && mayReceive(socket.data.principal, row)) emitRow(socket, row);
+					if (wants(socket.data.sub, row) && mayReceive(socket.data.principal, row)) emitRow(socket, row);
 					upTo = row.seq;
 				}
 				// Until we reach what the live relay has already sent, keep reading: after that, live takes over.
