@@ -11,6 +11,8 @@ import { startFeed } from '../server/demo/feed.ts';
 import { createLogger } from '../server/logger.ts';
 import { startNode, type RunningNode } from '../server/node.ts';
 import { createTestServices } from '../tests/support/services.ts';
+import { setPathTrace, type PathStage } from '../server/metrics/path-trace.ts';
+import type { Figure } from './results.ts';
 import { fmt, summary } from './stats.ts';
 
 const TOKEN = 'bench-fanout-token-0123456789abcdef';
@@ -62,7 +64,44 @@ async function round(clients: Clients, kind: 'alert' | 'notice', marker: string,
 	const t0 = now();
 	await fire();
 	const r = (await arrivals) as unknown as { times: number[]; missing: number };
-	return { latencies: r.times.map((t) => t - t0), missing: r.missing };
+	return { t0, times: r.times, latencies: r.times.map((t) => t - t0), missing: r.missing };
+}
+
+/** The stages of the path, each from the stage before it (job start from commit: it may beat the enqueue's answer). */
+const STEPS: { name: string; from: PathStage | 'post'; to: PathStage | 'client' }[] = [
+	{ name: 'POST → commit', from: 'post', to: 'commit' },
+	{ name: 'commit → enqueued (Redis ack)', from: 'commit', to: 'enqueued' },
+	{ name: 'commit → job start', from: 'commit', to: 'jobStart' },
+	{ name: 'job start → recomputed (outbox row committed)', from: 'jobStart', to: 'recomputed' },
+	{ name: 'recomputed → relay woken (NOTIFY)', from: 'recomputed', to: 'relayWoken' },
+	{ name: 'relay woken → rows read (sequence + read)', from: 'relayWoken', to: 'rowsRead' },
+	{ name: 'rows read → emitted', from: 'rowsRead', to: 'emitted' },
+	{ name: 'emitted → client receive', from: 'emitted', to: 'client' }
+];
+
+/** Records, per bench SKU, the first time each stage of the path saw it. */
+class PathRecorder {
+	private readonly seen = new Map<string, Partial<Record<PathStage, number>>>();
+	readonly steps = new Map<string, number[]>(STEPS.map((s) => [s.name, []]));
+	install(): void {
+		setPathTrace((stage, sku, at) => {
+			if (!sku.startsWith('FAN-')) return;
+			const m = this.seen.get(sku) ?? {};
+			m[stage] ??= at;
+			this.seen.set(sku, m);
+		});
+	}
+	/** Adds one round's stage durations; client times are every client's arrival. */
+	add(sku: string, t0: number, clientTimes: number[]): void {
+		const m = this.seen.get(sku) ?? {};
+		this.seen.delete(sku);
+		for (const s of STEPS) {
+			const from = s.from === 'post' ? t0 : m[s.from];
+			if (from === undefined) continue;
+			if (s.to === 'client') this.steps.get(s.name)!.push(...clientTimes.map((t) => t - from));
+			else if (m[s.to] !== undefined) this.steps.get(s.name)!.push(m[s.to]! - from);
+		}
+	}
 }
 
 export async function fanoutBench(opts: { clients: number; heapAt: number[]; rounds: number }) {
@@ -101,6 +140,8 @@ export async function fanoutBench(opts: { clients: number; heapAt: number[]; rou
 			await clients.ask({ cmd: 'subscribe', topics }, 'subscribed');
 			const alert: number[] = [];
 			const bare: number[] = [];
+			const path = new PathRecorder();
+			path.install();
 			let missing = 0;
 			for (let i = -WARMUP; i < opts.rounds; i++) {
 				// Alternating, so both see the same feed load and the same client process state.
@@ -115,11 +156,14 @@ export async function fanoutBench(opts: { clients: number; heapAt: number[]; rou
 				const b = await round(clients, 'notice', `bare-${sku}`, async () => n.io!.emit('notice', { level: 'info', message: `bare-${sku}` }));
 				if (process.env.BENCH_DEBUG) console.log(label.slice(0, 5), i, 'alert first', Math.min(...a.latencies).toFixed(1), 'last', Math.max(...a.latencies).toFixed(1), '| bare first', Math.min(...b.latencies).toFixed(1), 'last', Math.max(...b.latencies).toFixed(1));
 				if (i < 0) continue;
+				path.add(sku, a.t0, a.times);
 				alert.push(...a.latencies);
 				bare.push(...b.latencies);
 				missing += a.missing + b.missing;
 			}
-			phases.push({ label, alert: summary(alert), bare: summary(bare), missing });
+			setPathTrace(null);
+			const stages = STEPS.map((st) => ({ name: st.name, ...summary(path.steps.get(st.name)!) }));
+			phases.push({ label, alert: summary(alert), bare: summary(bare), missing, stages });
 		}
 		feed.stop();
 		for (const total of opts.heapAt.filter((t) => t > opts.clients)) await connect(total);
@@ -138,8 +182,30 @@ export function reportFanout(r: Awaited<ReturnType<typeof fanoutBench>>) {
 			`  ${p.label}:`,
 			`    event POST → alert at every client   p50 ${fmt(p.alert.p50, 1)} ms  p99 ${fmt(p.alert.p99, 1)} ms  max ${fmt(p.alert.max, 1)} ms  (${p.alert.n} deliveries)`,
 			`    baseline bare io.emit → every client p50 ${fmt(p.bare.p50, 1)} ms  p99 ${fmt(p.bare.p99, 1)} ms  max ${fmt(p.bare.max, 1)} ms`,
-			`    missing deliveries                   ${p.missing}`
+			`    missing deliveries                   ${p.missing}`,
+			`    where the time goes (per stage, ms):`,
+			...p.stages.map((st) => `      ${st.name.padEnd(50)} p50 ${fmt(st.p50, 2).padStart(7)}  p99 ${fmt(st.p99, 2).padStart(7)}  (n ${st.n})`)
 		]),
 		...r.heap.map((h) => `  server heap per idle connection at ${h.clients}: ${fmt(h.bytesPerConnection / 1024, 1)} KiB`)
 	].join('\n');
+}
+
+/** Headline figures for bench/results/latest.md: end-to-end p99 against the bare broadcast, heap per socket. */
+export function fanoutFigures(r: Awaited<ReturnType<typeof fanoutBench>>): Figure[] {
+	const targets = [1.5, 2];
+	const names = [`event POST → alert at ${r.clients} wall clients, p99`, `event POST → alert at ${r.clients} app tabs, p99`];
+	const figures: Figure[] = r.phases.map((p, i) => ({
+		section: 'fanout',
+		name: names[i] ?? p.label,
+		value: p.alert.p99,
+		unit: 'ms',
+		baseline: { name: 'bare io.emit to the same clients, p99', value: p.bare.p99, unit: 'ms' },
+		target: `≤ ${targets[i] ?? 2}× baseline`,
+		met: p.alert.p99 <= (targets[i] ?? 2) * p.bare.p99
+	}));
+	for (const h of r.heap) {
+		const kib = h.bytesPerConnection / 1024;
+		figures.push({ section: 'fanout', name: `server heap per idle Socket.IO connection at ${h.clients}`, value: kib, unit: 'KiB', target: '≤ 6 KiB', met: kib <= 6 });
+	}
+	return figures;
 }

@@ -2,7 +2,7 @@
 // machine is shared and absolute numbers drift. Results also go to bench/results/<time>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { ingestBench, recomputeBench, reportIngest, reportRecompute } from './ingest.bench.ts';
-import { fanoutBench, reportFanout } from './fanout.bench.ts';
+import { fanoutBench, fanoutFigures, reportFanout } from './fanout.bench.ts';
 import { reportSkus, skusBench } from './skus.bench.ts';
 import { boardBench, reportBoard } from './board.bench.ts';
 import { cpus, loadavg } from 'node:os';
@@ -41,6 +41,7 @@ if (want('board')) {
 if (want('fanout')) {
 	const r = await fanoutBench({ clients: Number(process.env.BENCH_CLIENTS ?? 1000), heapAt: [1000, 5000], rounds: Number(process.env.BENCH_ROUNDS ?? 30) });
 	results.fanout = r;
+	figures.push(...fanoutFigures(r));
 	console.log(reportFanout(r) + '\n');
 }
 

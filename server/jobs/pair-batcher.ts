@@ -19,7 +19,12 @@ export class PairBatcher {
 	constructor(
 		private readonly run: (keys: PairKey[]) => Promise<unknown>,
 		private readonly maxBatch = 100,
-		private readonly maxInFlight = 2
+		private readonly maxInFlight = 2,
+		/**
+		 * A few pairs waiting while every batch slot is busy get one more slot at once: a lone event
+		 * should not wait behind a burst's large batches (batching pays under load, not for one pair).
+		 */
+		private readonly expressMax = 4
 	) {}
 
 	submit(key: PairKey): Promise<void> {
@@ -37,7 +42,7 @@ export class PairBatcher {
 	}
 
 	private drain(): void {
-		while (this.inFlight < this.maxInFlight && this.waiting.length) {
+		while (this.waiting.length && (this.inFlight < this.maxInFlight || (this.inFlight === this.maxInFlight && this.waiting.length <= this.expressMax))) {
 			const batch = this.waiting.splice(0, this.maxBatch);
 			this.inFlight++;
 			this.run(batch.map((w) => w.key))

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { PositionsRepository } from '../repositories/positions.repository.ts';
 import type { RecomputeService } from '../services/recompute.service.ts';
 import { PairBatcher } from './pair-batcher.ts';
+import { tracePath, tracing } from '../metrics/path-trace.ts';
 import { RECOMPUTE_QUEUE, type QueueOptions, type RecomputeJob, type RecomputeQueue } from './queues.ts';
 
 export interface WorkerDeps extends QueueOptions {
@@ -25,7 +26,10 @@ export class RecomputeWorker {
 	private readonly batcher: PairBatcher;
 
 	constructor(private readonly d: WorkerDeps) {
-		this.batcher = new PairBatcher((keys) => d.recompute.recomputeMany(keys));
+		this.batcher = new PairBatcher(async (keys) => {
+			await d.recompute.recomputeMany(keys);
+			if (tracing()) tracePath('recomputed', keys.map((k) => k.sku));
+		});
 		this.worker = new Worker<RecomputeJob>(RECOMPUTE_QUEUE, (job) => this.process(job), {
 			connection: d.connection,
 			prefix: d.prefix,
@@ -57,6 +61,7 @@ export class RecomputeWorker {
 	private async process(job: Job<RecomputeJob>) {
 		const { sku, site } = job.data ?? ({} as RecomputeJob);
 		if (typeof sku !== 'string' || typeof site !== 'string') throw new UnrecoverableError('job data needs sku and site');
+		if (tracing()) tracePath('jobStart', [sku]);
 		await this.batcher.submit({ sku, site });
 	}
 

@@ -1,11 +1,12 @@
 import { CoalescingRunner } from '../jobs/coalescing-runner.ts';
-import { OUTBOX_TOPICS, type OutboxTopic, type ReplayAnswer } from '../../src/lib/contract/socket-events.ts';
+import { type AlertMessage, type CommitmentRiskMessage, type OutboxTopic, type PositionMessage, type ReplayAnswer } from '../../src/lib/contract/socket-events.ts';
 import type { Logger } from '../logger.ts';
-import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository.ts';
+import { parseSequencedNote, type OutboxRepository, type OutboxRow } from '../repositories/outbox.repository.ts';
 import type { PbServer, PbSocket } from './socket.server.ts';
+import { rowRooms, wants } from './subscription.ts';
+import { tracePath, traceNow, tracing } from '../metrics/path-trace.ts';
 import { boardOfToken, canSeeSite, type Principal } from '../../src/lib/policy/access.policy.ts';
 
-const ALL_SITES_ROOM = 'sites:*';
 const BATCH = 1000;
 const POLL_MS = 1000;
 /**
@@ -13,17 +14,6 @@ const POLL_MS = 1000;
  * data, which is one page load instead of minutes of events pushed through one socket.
  */
 export const REPLAY_LIMIT = 5000;
-
-/**
- * Rooms are per topic and site (`alert|site:WH`), so a socket gets only the topics it subscribed to.
- * A socket bound to one board (a display token) gets the commitment verdicts of that board alone.
- */
-export function roomsFor(sites: string[] | null, topics: readonly OutboxTopic[] = OUTBOX_TOPICS, board: string | null = null): string[] {
-	const places = sites === null ? [ALL_SITES_ROOM] : sites.map((s) => `site:${s}`);
-	return topics.flatMap((t) => (t === 'commitment' && board !== null ? [boardRoom(board)] : places.map((p) => `${t}|${p}`)));
-}
-
-const boardRoom = (board: string) => `commitment|board:${board}`;
 
 /** Whether a replayed row may go to this principal: its sites, and for a display token its board's verdicts only. */
 function mayReceive(p: Principal, row: OutboxRow): boolean {
@@ -41,6 +31,8 @@ export class OutboxRelay {
 	private running = false;
 	private readonly runner = new CoalescingRunner(() => this.pump(), (err) => this.log.error({ err }, 'outbox relay failed'), () => this.running);
 	private timer: NodeJS.Timeout | undefined;
+	/** When the first kick since the last pump came (bench tracing only). */
+	private woken: number | undefined;
 	private unlisten: (() => Promise<void>) | undefined;
 	private readonly taps = new Set<(row: OutboxRow) => void>();
 	/** Sockets mid-replay: live rows skip them (their replay sends those rows, in order). */
@@ -61,7 +53,7 @@ export class OutboxRelay {
 	async start(): Promise<void> {
 		this.lastSeq = await this.outbox.lastSeq();
 		this.running = true;
-		const sub = await this.outbox.listen(() => this.kick());
+		const sub = await this.outbox.listen((payload) => this.notified(payload));
 		this.unlisten = () => sub.unlisten();
 		// NOTIFY can be lost across a reconnect of the listening connection; polling bounds the delay.
 		this.timer = setInterval(() => this.kick(), POLL_MS);
@@ -88,23 +80,56 @@ export class OutboxRelay {
 		this.runner.kick();
 	}
 
+	/**
+	 * A sequencer's note carries the seqs it stamped and, when small, the rows: those that follow what
+	 * this node sent are emitted at once, without reading them back. Anything else (`new`, a gap, rows
+	 * too large for a note) runs the pump, which stamps and reads.
+	 */
+	private notified(payload: string): void {
+		const note = parseSequencedNote(payload);
+		if (note && note.to <= this.lastSeq) return;
+		if (note?.rows && this.running && this.deliver(note.rows, traceNow())) return;
+		this.woken ??= traceNow();
+		this.kick();
+	}
+	/** Emits the rows that continue `lastSeq` without a gap; false if a gap leaves some for a read. */
+	private deliver(rows: OutboxRow[], woken: number): boolean {
+		if (tracing()) this.traceRows(rows, woken);
+		for (const row of rows) {
+			if (row.seq <= this.lastSeq) continue;
+			// A gap: rows stamped elsewhere that this node has not seen yet, or seqs of an aborted stamp.
+			if (row.seq !== this.lastSeq + 1) return false;
+			this.broadcast(row);
+			this.lastSeq = row.seq;
+		}
+		return true;
+	}
 	private async pump(): Promise<void> {
-		await this.outbox.sequence();
+		const woken = this.woken ?? traceNow();
+		this.woken = undefined;
+		const stamped = await this.outbox.sequence(BATCH);
+		// What this node stamped right after what it sent needs no read (the common case on one node).
+		if (stamped.length > 0 && stamped.length < BATCH && this.deliver(stamped, woken)) return;
 		for (;;) {
 			const rows = await this.outbox.after(this.lastSeq, BATCH);
+			if (tracing()) this.traceRows(rows, woken);
 			for (const row of rows) this.broadcast(row);
 			if (rows.length) this.lastSeq = rows[rows.length - 1].seq;
 			if (rows.length < BATCH) return;
 		}
 	}
-
+	private traceRows(rows: OutboxRow[], woken: number): void {
+		const skus = rows.flatMap((r) => (r.topic === 'alert' && typeof r.payload.sku === 'string' ? [r.payload.sku] : []));
+		tracePath('relayWoken', skus, woken);
+		tracePath('rowsRead', skus);
+	}
 	private broadcast(row: OutboxRow): void {
 		const t = row.topic;
-		const rooms = row.site === null ? [`${t}|${ALL_SITES_ROOM}`, ...this.siteRooms(t)] : [`${t}|${ALL_SITES_ROOM}`, `${t}|site:${row.site}`];
-		const board = row.topic === 'commitment' ? row.payload.board : undefined;
-		if (typeof board === 'string') rooms.push(boardRoom(board));
+		const rooms = rowRooms(row);
+		if (row.site === null) rooms.push(...this.siteRooms(t));
 		const target = this.replaying.size ? this.io.to(rooms).except([...this.replaying]) : this.io.to(rooms);
 		emitRow(target, row);
+		if (t === 'alert' && tracing() && typeof row.payload.sku === 'string') tracePath('emitted', [row.payload.sku]);
 		for (const t of this.taps) {
 			try {
 				t(row);
@@ -136,7 +161,7 @@ export class OutboxRelay {
 			for (;;) {
 				const rows = await this.outbox.after(upTo, BATCH);
 				for (const row of rows) {
-					if (socket.data.topics.includes(row.topic) && mayReceive(socket.data.principal, row)) emitRow(socket, row);
+					if (wants(socket.data.sub, row) && mayReceive(socket.data.principal, row)) emitRow(socket, row);
 					upTo = row.seq;
 				}
 				// Until we reach what the live relay has already sent, keep reading: after that, live takes over.

@@ -1,21 +1,23 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
-import { alertAckRequestSchema, OUTBOX_TOPICS, replayRequestSchema, subscribeRequestSchema, type OutboxTopic } from '../../src/lib/contract/socket-events.ts';
+import type { ClientToServerEvents, ServerToClientEvents, Subscription } from '../../src/lib/contract/socket-events.ts';
+import { alertAckRequestSchema, replayRequestSchema, subscribeRequestSchema, SUBSCRIBE_MAX_SITES, SUBSCRIBE_MAX_SKUS } from '../../src/lib/contract/socket-events.ts';
 import { AppError, DependencyUnavailableError } from '../services/errors.ts';
 import { isUnavailableError } from '../../src/lib/server/unavailable.ts';
-import { boardOfToken, can, visibleSites, type Principal } from '../../src/lib/policy/access.policy.ts';
+import { can, type Principal } from '../../src/lib/policy/access.policy.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services/services.ts';
 import { handshakeCredentials, principalOf } from '../auth/credentials.ts';
 import { startRevalidation } from './access.revalidator.ts';
-import { OutboxRelay, roomsFor } from './outbox.relay.ts';
+import { OutboxRelay } from './outbox.relay.ts';
+import { everything, resolveSubscription, roomsFor } from './subscription.ts';
+import { dropHandshakeState } from './socket.memory.ts';
 import type { OutboxRepository } from '../repositories/outbox.repository.ts';
 
 interface SocketData {
 	principal: Principal;
-	/** Outbox topics this socket receives (all until it subscribes to fewer). */
-	topics: OutboxTopic[];
+	/** What this socket receives of the outbox (everything it may see until it subscribes to less). */
+	sub: Subscription;
 }
 
 export type PbServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -64,7 +66,7 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 			if (credentials === 'cross-origin') return next(new Error('cross-origin refused'));
 			const principal = await withDeadline(principalOf(d.services.auth, credentials), HANDSHAKE_DEADLINE_MS);
 			if (!principal || !can(principal, 'live:read')) return next(new Error('unauthorised'));
-			socket.data = { principal, topics: [...OUTBOX_TOPICS] };
+			socket.data = { principal, sub: everything() };
 			next();
 		} catch (err) {
 			// Postgres away or hung: say so at once (the client retries with backoff) instead of hanging the handshake.
@@ -75,20 +77,26 @@ export function createSocketServer(http: HttpServer, d: SocketDeps) {
 	});
 
 	io.on('connection', (socket: PbSocket) => {
+		dropHandshakeState(socket);
 		const { principal } = socket.data;
-		void socket.join(roomsFor(visibleSites(principal), OUTBOX_TOPICS, boardOfToken(principal)));
+		void socket.join(roomsFor(principal));
 		// One replay at a time per socket: a client asking again and again cannot multiply the work.
 		let replaying = false;
 		socket.on('subscribe', (req, ack) => {
 			const reply = typeof ack === 'function' ? ack : () => {};
 			const parsed = subscribeRequestSchema.safeParse(req);
-			if (!parsed.success) return reply({ error: 'subscribe expects {topics: ("position"|"alert"|"commitment")[]}' });
-			const sites = visibleSites(principal);
-			const board = boardOfToken(principal);
-			for (const room of roomsFor(sites, OUTBOX_TOPICS, board)) void socket.leave(room);
-			socket.data.topics = [...new Set(parsed.data.topics)];
-			void socket.join(roomsFor(sites, socket.data.topics, board));
-			reply({ topics: socket.data.topics });
+			if (!parsed.success) {
+				return reply({
+					error: `subscribe expects {topics: ("position"|"alert"|"commitment")[], positions?: {sites?, skus?}, alerts?: {sites?}} with at most ${SUBSCRIBE_MAX_SITES} sites and ${SUBSCRIBE_MAX_SKUS} SKUs: ${parsed.error.issues[0]?.message ?? 'invalid'}`
+				});
+			}
+			const sub = resolveSubscription(principal, parsed.data);
+			if ('error' in sub) return reply(sub);
+			for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
+			socket.data.sub = sub;
+			void socket.join(roomsFor(principal, sub));
+			// The narrowing is echoed only when asked for: a plain {topics} subscribe answers as it always did.
+			reply({ topics: sub.topics, ...(parsed.data.positions && { positions: sub.positions }), ...(parsed.data.alerts && { alerts: sub.alerts }) });
 		});
 		socket.on('replay', async (req, ack) => {
 			if (typeof ack !== 'function') return;

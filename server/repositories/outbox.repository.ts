@@ -9,6 +9,24 @@ export type OutboxRow = OutboxEntry & { seq: number };
 
 export const OUTBOX_CHANNEL = 'pb_outbox';
 const SEQUENCER_LOCK_KEY = 7_240_117_002;
+/** NOTIFY payloads must stay under 8,000 bytes; rows beyond this are left for the listener to read. */
+const NOTIFY_ROWS_BYTES = 7000;
+
+/**
+ * What the sequencer announces on OUTBOX_CHANNEL: the seqs it stamped, and the rows when small.
+ * Writers announce `new` (rows waiting for a seq); anything else is treated like `new`.
+ */
+export type SequencedNote = { from: number; to: number; rows: OutboxRow[] | null };
+
+export function parseSequencedNote(payload: string): SequencedNote | null {
+	if (!payload.startsWith('{')) return null;
+	try {
+		const n = JSON.parse(payload) as SequencedNote;
+		return Number.isSafeInteger(n.from) && Number.isSafeInteger(n.to) ? { from: n.from, to: n.to, rows: Array.isArray(n.rows) ? n.rows : null } : null;
+	} catch {
+		return null;
+	}
+}
 
 export class OutboxRepository {
 	constructor(private readonly sql: Sql) {}
@@ -25,30 +43,43 @@ export class OutboxRepository {
 	}
 
 	/**
-	 * Stamps committed, unsequenced rows with the next seqs. Runs under a transaction lock, so stamping
-	 * transactions commit one after another: a reader that has seen seq N can never later find a
-	 * smaller one. Writers never wait for it, which is what keeps recompute transactions parallel.
+	 * Stamps committed, unsequenced rows with the next seqs and returns them in seq order. Runs under a
+	 * transaction lock, so stamping transactions commit one after another: a reader that has seen seq N
+	 * can never later find a smaller one. Writers never wait for it, which is what keeps recompute
+	 * transactions parallel. The statements go out pipelined (one round trip between BEGIN and COMMIT),
+	 * and the NOTIFY tells every listener which seqs were stamped, with the rows themselves when they
+	 * fit in a notification, so other nodes can emit them without reading them back.
 	 */
-	async sequence(limit = 5000): Promise<number> {
-		return this.sql.begin(async (tx) => {
-			await tx`select pg_advisory_xact_lock(${SEQUENCER_LOCK_KEY})`;
+	async sequence(limit = 5000): Promise<OutboxRow[]> {
+		const [, , rows] = await this.sql.begin((tx) => [
+			tx`select pg_advisory_xact_lock(${SEQUENCER_LOCK_KEY})`,
 			// After a crash (pg_ctl stop -m immediate in the fault suite) the sequence has come back below
 			// seqs already committed; stamping from there would hide rows behind every reader's lastSeq.
 			// Under the lock, re-base it on the highest seq stored (an index lookup) whenever it lags.
-			await tx`
+			tx`
 				select setval('outbox_seq', m.seq)
 				from (select max(seq) as seq from outbox) m, outbox_seq s
 				where m.seq is not null and (m.seq > s.last_value or (m.seq = s.last_value and not s.is_called))
-			`;
-			const rows = await tx`
-				update outbox o set seq = nextval('outbox_seq')
-				from (select id from outbox where seq is null order by id limit ${limit}) pending
-				where o.id = pending.id
-				returning o.seq
-			`;
-			if (rows.length) await tx`select pg_notify(${OUTBOX_CHANNEL}, 'sequenced')`;
-			return rows.length;
-		});
+			`,
+			// A SELECT in a WITH runs only if referenced: the join makes the NOTIFY happen.
+			tx<OutboxRow[]>`
+				with stamped as (
+					update outbox o set seq = nextval('outbox_seq')
+					from (select id from outbox where seq is null order by id limit ${limit}) pending
+					where o.id = pending.id
+					returning o.seq, o.topic, o.site, o.payload
+				), note as (
+					select pg_notify(${OUTBOX_CHANNEL}, json_build_object(
+						'from', min(seq), 'to', max(seq),
+						'rows', case when sum(octet_length(payload::text) + octet_length(topic) + coalesce(octet_length(site), 0) + 64) < ${NOTIFY_ROWS_BYTES}
+							then json_agg(json_build_object('seq', seq, 'topic', topic, 'site', site, 'payload', payload) order by seq) end
+					)::text)
+					from stamped having count(*) > 0
+				)
+				select s.seq, s.topic, s.site, s.payload from stamped s left join note on true order by s.seq
+			`
+		]);
+		return rows as unknown as OutboxRow[];
 	}
 
 	async after(seq: number, limit: number, sites?: string[] | null): Promise<OutboxRow[]> {

@@ -12,6 +12,7 @@ import type { CatalogRepository } from '../repositories/catalog.repository.ts';
 import type { EventsRepository } from '../repositories/events.repository.ts';
 import { uniquePairs, type PairKey } from '../repositories/pair-key.ts';
 import type { PositionsRepository } from '../repositories/positions.repository.ts';
+import { tracePath, tracing } from '../metrics/path-trace.ts';
 import { BadRequestError, PayloadTooLargeError } from './errors.ts';
 
 export interface IngestDeps {
@@ -82,8 +83,10 @@ export class IngestService {
 			await this.d.positions.markDirty(tx, pairs);
 			return { count: inserted.length, pairs };
 		});
+		if (tracing()) tracePath('commit', touched.pairs.map((p) => p.sku));
 		try {
 			await this.d.queue.enqueue(touched.pairs);
+			if (tracing()) tracePath('enqueued', touched.pairs.map((p) => p.sku));
 		} catch (err) {
 			// The rows are durable and marked dirty; the reconciliation sweep recomputes them.
 			this.d.log.warn({ err, pairs: touched.pairs.length }, 'enqueue failed; left to the sweep');

@@ -71,8 +71,35 @@ export type OutboxPayload<T extends OutboxTopic> = Omit<Parameters<ServerToClien
 
 export const replayRequestSchema = z.object({ sinceSeq: z.number().int().min(0).safe() }).strict();
 export const alertAckRequestSchema = z.object({ id: z.string().min(1).max(64) }).strict();
-/** Extension: a socket that needs only some topics (a wall needs no positions) says so, and gets only those. */
-export const subscribeRequestSchema = z.object({ topics: z.array(z.enum(OUTBOX_TOPICS)).max(OUTBOX_TOPICS.length) }).strict();
+/** Most sites and SKUs one subscription may name (a stock page shows at most 500 rows). */
+export const SUBSCRIBE_MAX_SITES = 100;
+export const SUBSCRIBE_MAX_SKUS = 500;
+const subscribeCode = z.string().min(1).max(128);
+/**
+ * Extension: a socket that needs only some topics (a wall needs no positions) says so, and gets only
+ * those. A tab narrows further to what it shows: `positions` of these sites and/or SKUs (absent: every
+ * position it may see), `alerts` of these sites. Sites outside the caller's are refused.
+ */
+export const subscribeRequestSchema = z
+	.object({
+		topics: z.array(z.enum(OUTBOX_TOPICS)).max(OUTBOX_TOPICS.length),
+		positions: z
+			.object({
+				sites: z.array(subscribeCode).min(1).max(SUBSCRIBE_MAX_SITES).optional(),
+				skus: z.array(subscribeCode).min(1).max(SUBSCRIBE_MAX_SKUS).optional()
+			})
+			.strict()
+			.optional(),
+		alerts: z.object({ sites: z.array(subscribeCode).min(1).max(SUBSCRIBE_MAX_SITES).optional() }).strict().optional()
+	})
+	.strict();
+export type SubscribeRequest = z.infer<typeof subscribeRequestSchema>;
+/** What a socket receives: its topics, and for positions and alerts the sites/SKUs it narrowed to (null: all). */
+export interface Subscription {
+	topics: OutboxTopic[];
+	positions: { sites: string[] | null; skus: string[] | null };
+	alerts: { sites: string[] | null };
+}
 
 export type Ack<T> = (answer: T) => void;
 /**
@@ -87,5 +114,5 @@ export interface ClientToServerEvents {
 	replay: (req: z.input<typeof replayRequestSchema>, ack: Ack<ReplayAnswer | AckError>) => void;
 	'alert:ack': (req: z.input<typeof alertAckRequestSchema>, ack?: Ack<{ ok: true } | AckError>) => void;
 	/** Every topic until a socket subscribes; send it before `replay`, which then replays those topics only. */
-	subscribe: (req: z.input<typeof subscribeRequestSchema>, ack?: Ack<{ topics: OutboxTopic[] } | AckError>) => void;
+	subscribe: (req: z.input<typeof subscribeRequestSchema>, ack?: Ack<(Pick<Subscription, 'topics'> & Partial<Subscription>) | AckError>) => void;
 }
