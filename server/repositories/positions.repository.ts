@@ -116,6 +116,33 @@ export class PositionsRepository {
 		return row ? row.state : null;
 	}
 
+	/**
+	 * A version of everything a pair's availability is computed from: the row versions (xmin) of its
+	 * position (the folded ledger), its dirty mark (bumped in the transaction of every commitment or
+	 * event write that moves the pair) and its catalog rows. Equal versions mean equal inputs.
+	 * `sites` null: every site holding a position for the SKU (limited to `visible` when given).
+	 */
+	async profileVersions(
+		s: Sql | TxSql,
+		sku: string,
+		sites: string[] | null,
+		visible: string[] | null = null
+	): Promise<{ site: string; version: string }[]> {
+		const wanted = sites
+			? s`select unnest(${s.array(sites)}::text[]) as site`
+			: s`select site from positions where sku = ${sku} ${visible ? s`and site = any(${s.array(visible)}::text[])` : s``}`;
+		return s<{ site: string; version: string }[]>`
+			select q.site, concat_ws(':', d.xmin, p.xmin, k.xmin, t.xmin, ss.xmin, d.sku is null, p.sku is null, k.code is null, t.code is null, ss.sku is null) as version
+			from (${wanted}) q
+			left join position_dirty d on d.sku = ${sku} and d.site = q.site
+			left join positions p on p.sku = ${sku} and p.site = q.site
+			left join skus k on k.code = ${sku}
+			left join sites t on t.code = q.site
+			left join sku_sites ss on ss.sku = ${sku} and ss.site = q.site
+			order by q.site
+		`;
+	}
+
 	/** Sites that hold a position for the SKU, limited to `sites` when given. */
 	async sitesFor(sku: string, sites: string[] | null): Promise<string[]> {
 		const rows = await this.sql<{ site: string }[]>`
