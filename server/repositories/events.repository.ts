@@ -19,6 +19,7 @@ export interface InsertedEvent {
 	sku: string;
 	site: string;
 	toSite: string | null;
+	at: Date;
 }
 
 export class EventsRepository {
@@ -50,24 +51,27 @@ export class EventsRepository {
 				id text, type text, sku text, site text, qty integer, at timestamptz,
 				po text, eta date, to_site text, commitment text)
 			on conflict (id) do nothing
-			returning sku, site, to_site
+			returning sku, site, to_site, at
 		`;
 	}
 
 	/**
-	 * The events of several SKU×sites in one round trip, keyed by the pair they concern. A transfer
-	 * between two pairs of the batch comes back once for each.
+	 * The events of several SKU×sites in one round trip, keyed by the pair they concern; with
+	 * `since`, only those at or after it (a fold resuming from its checkpoint). A transfer between two
+	 * pairs of the batch comes back once for each.
 	 */
-	async forPositions(tx: TxSql, keys: { sku: string; site: string }[]): Promise<Map<string, StoredEvent[]>> {
+	async forPositions(tx: TxSql, keys: { sku: string; site: string; since?: string | null }[]): Promise<Map<string, StoredEvent[]>> {
+		const since = keys.map((k) => k.since ?? '-infinity');
 		const rows = await tx<(StoredEvent & { pairSite: string })[]>`
-			with k as (select * from unnest(${tx.array(keys.map((k) => k.sku))}::text[], ${tx.array(keys.map((k) => k.site))}::text[]) as k(sku, site))
+			with k as (select * from unnest(${tx.array(keys.map((k) => k.sku))}::text[], ${tx.array(keys.map((k) => k.site))}::text[],
+				${tx.array(since)}::timestamptz[]) as k(sku, site, since))
 			select e.id, e.type, e.sku, e.site, e.qty, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
 				e.po, e.eta, e.to_site, e.commitment, k.site as pair_site
-			from k join inventory_events e on e.sku = k.sku and e.site = k.site
+			from k join inventory_events e on e.sku = k.sku and e.site = k.site and e.at >= k.since
 			union all
 			select e.id, e.type, e.sku, e.site, e.qty, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
 				e.po, e.eta, e.to_site, e.commitment, k.site as pair_site
-			from k join inventory_events e on e.sku = k.sku and e.to_site = k.site
+			from k join inventory_events e on e.sku = k.sku and e.to_site = k.site and e.at >= k.since
 		`;
 		const grouped = groupByPair(rows, (r) => ({ sku: r.sku, site: r.pairSite }));
 		return new Map([...grouped].map(([k, list]) => [k, list.map(({ pairSite: _pairSite, ...e }) => e)]));

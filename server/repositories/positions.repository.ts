@@ -12,6 +12,16 @@ export interface PositionNumbers {
 	available: number;
 }
 
+export interface DirtyPair {
+	dirtyGen: number;
+	/** Earliest time of the events inserted since the pair was last folded clean; null: none. */
+	lateFrom: Date | null;
+	/** The fold checkpoint the stored position came from (unchecked JSON); null: none yet. */
+	fold: unknown;
+	exists: boolean;
+	numbers: PositionNumbers;
+}
+
 export interface ListPositionsQuery {
 	site?: string;
 	q?: string;
@@ -25,18 +35,21 @@ export class PositionsRepository {
 
 	/**
 	 * Bumps the dirty generation of each pair; rows are touched in key order so concurrent
-	 * batches over overlapping pairs cannot deadlock.
+	 * batches over overlapping pairs cannot deadlock. `from`: the earliest time of the events this
+	 * write inserted for the pair, so a recompute knows whether one sorts before its checkpoint.
 	 */
-	async markDirty(tx: TxSql, pairs: PairKey[]): Promise<void> {
+	async markDirty(tx: TxSql, pairs: (PairKey & { from?: Date | null })[]): Promise<void> {
 		if (pairs.length === 0) return;
 		await tx`
-			insert into position_dirty (sku, site, dirty_gen, dirty_since)
-			select sku, site, 1, now()
-			from unnest(${tx.array(pairs.map((p) => p.sku))}::text[], ${tx.array(pairs.map((p) => p.site))}::text[]) as x(sku, site)
+			insert into position_dirty (sku, site, dirty_gen, dirty_since, late_from)
+			select sku, site, 1, now(), late_from
+			from json_to_recordset(${tx.json(pairs.map((p) => ({ sku: p.sku, site: p.site, late_from: p.from?.toISOString() ?? null })) as never)}::json)
+				as x(sku text, site text, late_from timestamptz)
 			order by sku, site
 			on conflict (sku, site) do update
 				set dirty_gen = position_dirty.dirty_gen + 1,
-					dirty_since = coalesce(position_dirty.dirty_since, now())
+					dirty_since = coalesce(position_dirty.dirty_since, now()),
+					late_from = least(position_dirty.late_from, excluded.late_from)
 		`;
 	}
 
@@ -49,29 +62,38 @@ export class PositionsRepository {
 		`;
 	}
 
-	/** dirtyGen for many pairs; pairs with no dirty row are absent from the map. */
-	async dirtyGens(tx: TxSql, keys: PairKey[]): Promise<Map<string, { dirtyGen: number; exists: boolean; numbers: PositionNumbers }>> {
-		const rows = await tx<(PositionNumbers & PairKey & { dirtyGen: number; exists: boolean })[]>`
-			select d.sku, d.site, d.dirty_gen, p.sku is not null as exists, coalesce(p.on_hand, 0) as on_hand,
+	/**
+	 * dirtyGen for many pairs, with the fold checkpoint the position was computed from and the
+	 * earliest event time inserted since; pairs with no dirty row are absent from the map.
+	 */
+	async dirtyGens(tx: TxSql, keys: PairKey[]): Promise<Map<string, DirtyPair>> {
+		const rows = await tx<(PositionNumbers & PairKey & Omit<DirtyPair, 'numbers'>)[]>`
+			select d.sku, d.site, d.dirty_gen, d.late_from, p.fold, p.sku is not null as exists, coalesce(p.on_hand, 0) as on_hand,
 				coalesce(p.allocated, 0) as allocated, coalesce(p.inbound, 0) as inbound,
 				coalesce(p.backordered, 0) as backordered, coalesce(p.available, 0) as available
 			from position_dirty d left join positions p on p.sku = d.sku and p.site = d.site
 			where (d.sku, d.site) in (select * from unnest(${tx.array(keys.map((k) => k.sku))}::text[], ${tx.array(keys.map((k) => k.site))}::text[]))
 		`;
-		return new Map(rows.map(({ sku, site, dirtyGen, exists, ...numbers }) => [pairKey({ sku, site }), { dirtyGen, exists, numbers }]));
+		return new Map(
+			rows.map(({ sku, site, dirtyGen, lateFrom, fold, exists, ...numbers }) => [pairKey({ sku, site }), { dirtyGen, lateFrom, fold, exists, numbers }])
+		);
 	}
 
-	/** Upserts many positions in one statement. */
-	async writeMany(tx: TxSql, rows: (PairKey & PositionNumbers & { state: unknown })[]): Promise<void> {
+	/**
+	 * Upserts many positions in one statement, each with the fold checkpoint it came from: written
+	 * together, in the recompute's transaction, so a checkpoint never runs ahead of its position and
+	 * a redelivered job writes the same row again.
+	 */
+	async writeMany(tx: TxSql, rows: (PairKey & PositionNumbers & { state: unknown; fold: unknown })[]): Promise<void> {
 		if (rows.length === 0) return;
 		await tx`
-			insert into positions (sku, site, on_hand, allocated, inbound, backordered, available, state)
-			select sku, site, on_hand, allocated, inbound, backordered, available, state
-			from json_to_recordset(${tx.json(rows.map((r) => ({ sku: r.sku, site: r.site, on_hand: r.onHand, allocated: r.allocated, inbound: r.inbound, backordered: r.backordered, available: r.available, state: r.state })) as never)}::json)
-				as x(sku text, site text, on_hand integer, allocated integer, inbound integer, backordered integer, available integer, state jsonb)
+			insert into positions (sku, site, on_hand, allocated, inbound, backordered, available, state, fold)
+			select sku, site, on_hand, allocated, inbound, backordered, available, state, fold
+			from json_to_recordset(${tx.json(rows.map((r) => ({ sku: r.sku, site: r.site, on_hand: r.onHand, allocated: r.allocated, inbound: r.inbound, backordered: r.backordered, available: r.available, state: r.state, fold: r.fold })) as never)}::json)
+				as x(sku text, site text, on_hand integer, allocated integer, inbound integer, backordered integer, available integer, state jsonb, fold jsonb)
 			on conflict (sku, site) do update set on_hand = excluded.on_hand, allocated = excluded.allocated,
 				inbound = excluded.inbound, backordered = excluded.backordered, available = excluded.available,
-				state = excluded.state, updated_at = now()
+				state = excluded.state, fold = excluded.fold, updated_at = now()
 		`;
 	}
 
@@ -80,7 +102,8 @@ export class PositionsRepository {
 		if (gens.length === 0) return new Set();
 		const rows = await tx<(PairKey & { clean: boolean })[]>`
 			update position_dirty d set clean_gen = x.gen,
-				dirty_since = case when d.dirty_gen = x.gen then null else d.dirty_since end
+				dirty_since = case when d.dirty_gen = x.gen then null else d.dirty_since end,
+				late_from = case when d.dirty_gen = x.gen then null else d.late_from end
 			from json_to_recordset(${tx.json(gens as never)}::json) as x(sku text, site text, gen bigint)
 			where d.sku = x.sku and d.site = x.site
 			returning d.sku, d.site, d.dirty_gen = x.gen as clean
@@ -88,47 +111,36 @@ export class PositionsRepository {
 		return new Set(rows.filter((r) => r.clean).map(pairKey));
 	}
 
-	/** Serialises recomputes of one pair across workers and nodes, for the transaction's life. */
-	async lockPair(tx: TxSql, key: PairKey): Promise<void> {
-		await tx`select pg_advisory_xact_lock(hashtextextended(${key.sku} || '|' || ${key.site}, 7240117))`;
-	}
-
-	async dirtyGen(tx: TxSql, key: PairKey): Promise<{ dirtyGen: number; exists: boolean; numbers: PositionNumbers } | null> {
-		const [row] = await tx<(PositionNumbers & { dirtyGen: number; exists: boolean })[]>`
-			select d.dirty_gen, p.sku is not null as exists, coalesce(p.on_hand, 0) as on_hand, coalesce(p.allocated, 0) as allocated,
-				coalesce(p.inbound, 0) as inbound, coalesce(p.backordered, 0) as backordered, coalesce(p.available, 0) as available
-			from position_dirty d left join positions p on p.sku = d.sku and p.site = d.site
-			where d.sku = ${key.sku} and d.site = ${key.site}
-		`;
-		if (!row) return null;
-		const { dirtyGen, exists, ...numbers } = row;
-		return { dirtyGen, exists, numbers };
-	}
-
-	async write(tx: TxSql, key: PairKey, n: PositionNumbers, state: unknown): Promise<void> {
-		await tx`
-			insert into positions (sku, site, on_hand, allocated, inbound, backordered, available, state)
-			values (${key.sku}, ${key.site}, ${n.onHand}, ${n.allocated}, ${n.inbound}, ${n.backordered}, ${n.available}, ${tx.json(state as never)})
-			on conflict (sku, site) do update set on_hand = excluded.on_hand, allocated = excluded.allocated,
-				inbound = excluded.inbound, backordered = excluded.backordered, available = excluded.available,
-				state = excluded.state, updated_at = now()
-		`;
-	}
-
-	/** Clears the dirty mark only if no ingest bumped the generation since `gen` was read. */
-	async markClean(tx: TxSql, key: PairKey, gen: number): Promise<boolean> {
-		const rows = await tx`
-			update position_dirty set clean_gen = ${gen},
-				dirty_since = case when dirty_gen = ${gen} then null else dirty_since end
-			where sku = ${key.sku} and site = ${key.site}
-			returning dirty_gen = ${gen} as clean
-		`;
-		return Boolean(rows[0]?.clean);
-	}
-
 	async ledgerState(tx: TxSql, key: PairKey): Promise<unknown | null> {
 		const [row] = await tx<{ state: unknown }[]>`select state from positions where sku = ${key.sku} and site = ${key.site}`;
 		return row ? row.state : null;
+	}
+
+	/**
+	 * A version of everything a pair's availability is computed from: the row versions (xmin) of its
+	 * position (the folded ledger), its dirty mark (bumped in the transaction of every commitment or
+	 * event write that moves the pair) and its catalog rows. Equal versions mean equal inputs.
+	 * `sites` null: every site holding a position for the SKU (limited to `visible` when given).
+	 */
+	async profileVersions(
+		s: Sql | TxSql,
+		sku: string,
+		sites: string[] | null,
+		visible: string[] | null = null
+	): Promise<{ site: string; version: string }[]> {
+		const wanted = sites
+			? s`select unnest(${s.array(sites)}::text[]) as site`
+			: s`select site from positions where sku = ${sku} ${visible ? s`and site = any(${s.array(visible)}::text[])` : s``}`;
+		return s<{ site: string; version: string }[]>`
+			select q.site, concat_ws(':', d.xmin, p.xmin, k.xmin, t.xmin, ss.xmin, d.sku is null, p.sku is null, k.code is null, t.code is null, ss.sku is null) as version
+			from (${wanted}) q
+			left join position_dirty d on d.sku = ${sku} and d.site = q.site
+			left join positions p on p.sku = ${sku} and p.site = q.site
+			left join skus k on k.code = ${sku}
+			left join sites t on t.code = q.site
+			left join sku_sites ss on ss.sku = ${sku} and ss.site = q.site
+			order by q.site
+		`;
 	}
 
 	/** Sites that hold a position for the SKU, limited to `sites` when given. */

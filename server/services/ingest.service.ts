@@ -9,8 +9,8 @@ import type { Sql } from '../db/database.ts';
 import type { RecomputeProducer } from './jobs.port.ts';
 import type { Logger } from '../logger.ts';
 import type { CatalogRepository } from '../repositories/catalog.repository.ts';
-import type { EventsRepository } from '../repositories/events.repository.ts';
-import { uniquePairs, type PairKey } from '../repositories/pair-key.ts';
+import type { EventsRepository, InsertedEvent } from '../repositories/events.repository.ts';
+import { pairKey, uniquePairs, type PairKey } from '../repositories/pair-key.ts';
 import type { PositionsRepository } from '../repositories/positions.repository.ts';
 import { tracePath, tracing } from '../metrics/path-trace.ts';
 import { BadRequestError, PayloadTooLargeError } from './errors.ts';
@@ -80,7 +80,7 @@ export class IngestService {
 				unique(inserted.map((e) => e.sku)),
 				unique(inserted.flatMap((e) => (e.toSite ? [e.site, e.toSite] : [e.site])))
 			);
-			await this.d.positions.markDirty(tx, pairs);
+			await this.d.positions.markDirty(tx, earliestPerPair(inserted));
 			return { count: inserted.length, pairs };
 		});
 		if (tracing()) tracePath('commit', touched.pairs.map((p) => p.sku));
@@ -112,4 +112,17 @@ function unique(values: string[]): string[] {
 
 export function touchedPairs(inserted: { sku: string; site: string; toSite: string | null }[]): PairKey[] {
 	return uniquePairs(inserted.flatMap((e) => (e.toSite ? [e.site, e.toSite] : [e.site]).map((site) => ({ sku: e.sku, site }))));
+}
+
+/** The earliest event time per touched pair: a recompute resuming a fold checks it against its cursor. */
+export function earliestPerPair(inserted: InsertedEvent[]): (PairKey & { from: Date })[] {
+	const from = new Map<string, PairKey & { from: Date }>();
+	for (const e of inserted) {
+		for (const site of e.toSite ? [e.site, e.toSite] : [e.site]) {
+			const k = pairKey({ sku: e.sku, site });
+			const seen = from.get(k);
+			if (!seen || e.at < seen.from) from.set(k, { sku: e.sku, site, from: e.at });
+		}
+	}
+	return [...from.values()];
 }

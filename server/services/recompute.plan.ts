@@ -1,6 +1,6 @@
 import { computeAtp } from '../../src/lib/core/atp.ts';
 import { evaluateAlerts, reconcileAlerts, SKU_SITE_ALERT_KINDS, type AlertReconciliation } from '../../src/lib/core/alert-rules.ts';
-import { foldLedger, type LedgerState } from '../../src/lib/core/ledger.ts';
+import type { LedgerState } from '../../src/lib/core/ledger.ts';
 import { buildProfile, exclusionFor } from '../../src/lib/core/profile.ts';
 import { promiseOnProfile } from '../../src/lib/core/promise.ts';
 import { risksOnProfile } from '../../src/lib/core/risk.ts';
@@ -8,7 +8,6 @@ import type { Risk } from '../../src/lib/contract/domain.ts';
 import type { AlertRow } from '../repositories/alerts.repository.ts';
 import type { SkuSiteParams } from '../repositories/catalog.repository.ts';
 import type { OpenCommitment, RiskUpdate } from '../repositories/commitments.repository.ts';
-import type { StoredEvent } from '../repositories/events.repository.ts';
 import type { PairKey, PositionNumbers } from '../repositories/positions.repository.ts';
 import type { SignalSpec } from '../../src/lib/core/forecast.ts';
 import { availabilityInput } from './availability.input.ts';
@@ -16,7 +15,8 @@ import { availabilityInput } from './availability.input.ts';
 export interface PairRows {
 	key: PairKey;
 	current: { exists: boolean; numbers: PositionNumbers };
-	events: StoredEvent[];
+	/** The pair's folded ledger (RecomputeService folds it on from the stored checkpoint). */
+	ledger: LedgerState;
 	params: SkuSiteParams;
 	commitments: OpenCommitment[];
 	liveAlerts: AlertRow[];
@@ -37,7 +37,7 @@ export interface PairPlan {
  * between one round of reads and one round of writes.
  */
 export function planPair(rows: PairRows, now: Date): PairPlan {
-	const ledger = foldLedger(rows.events, rows.key.site);
+	const ledger = rows.ledger;
 	const input = availabilityInput(rows.params, ledger, rows.commitments, now, rows.signals);
 	const profile = buildProfile(input);
 	const atp = computeAtp(input);

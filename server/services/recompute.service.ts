@@ -7,7 +7,8 @@ import type { EventsRepository } from '../repositories/events.repository.ts';
 import type { OutboxEntry, OutboxRepository } from '../repositories/outbox.repository.ts';
 import { applyAlertPlan, type AlertPlan } from './alerts.outbox.ts';
 import { pairKey as keyOf, type PairKey } from '../repositories/pair-key.ts';
-import type { PositionsRepository } from '../repositories/positions.repository.ts';
+import type { DirtyPair, PositionsRepository } from '../repositories/positions.repository.ts';
+import { foldFromScratch, foldOnto, resumeFrom, type FoldCheckpoint, type FoldResult } from '../../src/lib/core/ledger.ts';
 import type { SignalsRepository } from '../repositories/signals.repository.ts';
 import { planPair } from './recompute.plan.ts';
 
@@ -29,6 +30,8 @@ export interface RecomputeResult {
 	passes: number;
 	/** Pairs still dirty after the last pass (an ingest kept bumping them); left to the next job or the sweep. */
 	stillDirty: number;
+	/** Ledgers folded on from a checkpoint, and folded from scratch (none yet, or an event arrived late). */
+	folds: { resumed: number; scratch: number };
 }
 
 // A pair that keeps being dirtied under us is left dirty for the next job or the sweep.
@@ -37,7 +40,8 @@ const MAX_PASSES = 5;
 /**
  * Rebuilds SKU×sites: position, ATP, the risk of every commitment shipping from each, and their
  * alerts, for a whole batch of pairs in one transaction with one round of reads and one of writes.
- * Folding each pair's whole ledger makes the result independent of arrival order and of how often a
+ * Each pair's ledger is folded on from the checkpoint stored with its position (see fold()); the
+ * result equals folding its whole ledger, so it is independent of arrival order and of how often a
  * job is delivered, which is what at-least-once delivery needs.
  */
 export class RecomputeService {
@@ -49,16 +53,54 @@ export class RecomputeService {
 
 	async recomputeMany(keys: PairKey[]): Promise<RecomputeResult> {
 		let pending = [...new Map(keys.map((k) => [keyOf(k), k])).values()].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
+		const folds = { resumed: 0, scratch: 0 };
 		for (let pass = 1; pass <= MAX_PASSES; pass++) {
-			const clean = await this.d.sql.begin((tx) => this.pass(tx, pending));
+			const clean = await this.d.sql.begin((tx) => this.pass(tx, pending, folds));
 			pending = pending.filter((k) => !clean.has(keyOf(k)));
-			if (pending.length === 0) return { passes: pass, stillDirty: 0 };
+			if (pending.length === 0) return { passes: pass, stillDirty: 0, folds };
 		}
 		this.d.log.warn({ pairs: pending.length }, 'pairs still dirty after max passes; left for the sweep');
-		return { passes: MAX_PASSES, stillDirty: pending.length };
+		return { passes: MAX_PASSES, stillDirty: pending.length, folds };
 	}
 
-	private async pass(tx: TxSql, keys: PairKey[]): Promise<Set<string>> {
+	/**
+	 * Each pair's ledger, folded on from the checkpoint its position was written with: only events
+	 * from the checkpoint's cursor on are read. A pair whose new events include one that sorts before
+	 * the cursor (it arrived late) is folded from scratch, so the result always equals the full fold.
+	 */
+	private async fold(tx: TxSql, keys: PairKey[], gens: Map<string, DirtyPair>, folds: RecomputeResult['folds']): Promise<Map<string, FoldResult>> {
+		const resumable = new Map<string, FoldCheckpoint>();
+		for (const key of keys) {
+			const g = gens.get(keyOf(key))!;
+			const cp = checkpointOf(g.fold);
+			if (cp && !(cp.last && g.lateFrom && g.lateFrom.getTime() < cp.last.ms)) resumable.set(keyOf(key), cp);
+		}
+		const events = await this.d.events.forPositions(
+			tx,
+			keys.map((k) => {
+				const cp = resumable.get(keyOf(k));
+				return { ...k, since: cp ? resumeFrom(cp) : null };
+			})
+		);
+		const out = new Map<string, FoldResult>();
+		const again: PairKey[] = [];
+		for (const key of keys) {
+			const k = keyOf(key);
+			const cp = resumable.get(k);
+			const r = cp ? foldOnto(cp, events.get(k) ?? [], key.site) : foldFromScratch(events.get(k) ?? [], key.site);
+			if (r) out.set(k, r);
+			else again.push(key);
+			if (r && cp) folds.resumed++;
+			else folds.scratch++;
+		}
+		if (again.length) {
+			const all = await this.d.events.forPositions(tx, again);
+			for (const key of again) out.set(keyOf(key), foldFromScratch(all.get(keyOf(key)) ?? [], key.site));
+		}
+		return out;
+	}
+
+	private async pass(tx: TxSql, keys: PairKey[], folds: RecomputeResult['folds']): Promise<Set<string>> {
 		// Positions, risks and alerts are derived from durable rows: if a crash loses this commit, the
 		// dirty marks stay and the sweep recomputes. Not waiting for the WAL flush keeps workers parallel.
 		await tx`set local synchronous_commit = off`;
@@ -68,8 +110,8 @@ export class RecomputeService {
 		const gens = await this.d.positions.dirtyGens(tx, keys);
 		const todo = keys.filter((k) => gens.has(keyOf(k)));
 		if (todo.length === 0) return new Set(keys.map(keyOf));
-		const [events, params, commitments, alerts, signals] = await Promise.all([
-			this.d.events.forPositions(tx, todo),
+		const [ledgers, params, commitments, alerts, signals] = await Promise.all([
+			this.fold(tx, todo, gens, folds),
 			this.d.catalog.paramsFor(tx, todo),
 			this.d.commitments.openForPairs(tx, todo),
 			this.d.alerts.liveForPairs(tx, todo),
@@ -86,7 +128,7 @@ export class RecomputeService {
 				{
 					key,
 					current: gens.get(k)!,
-					events: events.get(k) ?? [],
+					ledger: ledgers.get(k)!.state,
 					params: params.get(k)!,
 					commitments: commitments.get(k) ?? [],
 					liveAlerts: alerts.get(k) ?? [],
@@ -94,7 +136,7 @@ export class RecomputeService {
 				},
 				now
 			);
-			positions.push({ ...key, ...plan.position, state: plan.ledger });
+			positions.push({ ...key, ...plan.position, state: plan.ledger, fold: ledgers.get(k)!.checkpoint });
 			if (plan.positionChanged) {
 				const { onHand, allocated, inbound, available } = plan.position;
 				outbox.push({ topic: 'position', site: key.site, payload: { sku: key.sku, site: key.site, onHand, allocated, inbound, available } });
@@ -118,3 +160,10 @@ export class RecomputeService {
 		return clean;
 	}
 }
+
+/** A stored checkpoint as the fold wrote it; anything else (none yet, an older shape) folds from scratch. */
+function checkpointOf(v: unknown): FoldCheckpoint | null {
+	const cp = v as FoldCheckpoint | null;
+	return cp && typeof cp === 'object' && Array.isArray(cp.ties) && typeof cp.onHand === 'number' && Array.isArray(cp.poLines) ? cp : null;
+}
+

@@ -68,19 +68,23 @@ function compareKeyed(a: Keyed, b: Keyed): number {
 
 /** Events sorted by (at, id) with duplicate ids removed (the earliest copy wins). */
 export function orderEvents(events: readonly LedgerEvent[]): LedgerEvent[] {
+	return orderKeyed(events).map((k) => k.e);
+}
+
+function orderKeyed(events: readonly LedgerEvent[]): Keyed[] {
 	const keyed = events.map((e) => ({ e, ms: Date.parse(e.at) }));
 	keyed.sort(compareKeyed);
 	const seen = new Set<string>();
-	const out: LedgerEvent[] = [];
+	const out: Keyed[] = [];
 	for (const k of keyed) {
 		if (seen.has(k.e.id)) continue;
 		seen.add(k.e.id);
-		out.push(k.e);
+		out.push(k);
 	}
 	return out;
 }
 
-interface BackorderChunk {
+export interface BackorderChunk {
 	qty: number;
 	since: string;
 }
@@ -183,6 +187,32 @@ class Fold {
 		this.lastEventAt = e.at;
 	}
 
+	/** Everything the fold needs to go on later, with maps as entry lists sorted by key (stable JSON). */
+	save(): Omit<FoldCheckpoint, 'last' | 'ties'> {
+		const byKey = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+		return {
+			onHand: this.onHand,
+			backorders: this.backorders.map((b) => ({ ...b })),
+			poLines: byKey(this.poLines).map(([, l]) => ({ ...l })),
+			transferLines: byKey(this.transferLines).map(([, l]) => ({ ...l })),
+			receivedAgainst: byKey(this.receivedAgainst),
+			shipped: byKey(this.shipped),
+			lastEventAt: this.lastEventAt
+		};
+	}
+
+	static load(cp: FoldCheckpoint): Fold {
+		const f = new Fold();
+		f.onHand = cp.onHand;
+		f.backorders = cp.backorders.map((b) => ({ ...b }));
+		f.poLines = new Map(cp.poLines.map((l) => [l.key, { ...l }]));
+		f.transferLines = new Map(cp.transferLines.map((l) => [l.key, { ...l }]));
+		f.receivedAgainst = new Map(cp.receivedAgainst);
+		f.shipped = new Map(cp.shipped);
+		f.lastEventAt = cp.lastEventAt;
+		return f;
+	}
+
 	state(): LedgerState {
 		const inbound = [...this.poLines.values(), ...this.transferLines.values()]
 			.filter((l) => l.qty > 0)
@@ -217,4 +247,93 @@ export function foldLedger(events: readonly LedgerEvent[], site: string): Ledger
 	const fold = new Fold();
 	for (const e of orderEvents(events)) fold.apply(e, site);
 	return fold.state();
+}
+
+/** Where a fold stands: the sort key of the last event it took in. */
+export interface FoldCursor {
+	ms: number;
+	at: string;
+	id: string;
+	/** The content tie-break of compareKeyed. */
+	key: string;
+}
+
+/**
+ * A fold that can go on: its internal state plus the cursor it covers. It covers every event that
+ * sorts at or before `last`; `ties` names the events folded at `last.ms`, because a read that
+ * resumes from that millisecond sees them again. Plain JSON, so it is stored beside the position.
+ */
+export interface FoldCheckpoint {
+	last: FoldCursor | null;
+	ties: string[];
+	onHand: number;
+	backorders: BackorderChunk[];
+	poLines: InboundLine[];
+	transferLines: InboundLine[];
+	receivedAgainst: [string, number][];
+	shipped: [string, number][];
+	lastEventAt: string | null;
+}
+
+export interface FoldResult {
+	state: LedgerState;
+	/** null when the fold cannot be resumed (an event time that does not parse): fold in full next time. */
+	checkpoint: FoldCheckpoint | null;
+}
+
+const cursorOf = (k: Keyed): FoldCursor => ({ ms: k.ms, at: k.e.at, id: k.e.id, key: stableKey(k.e) });
+
+/** compareKeyed of an event against a cursor (both have a parsed time). */
+function compareToCursor(k: Keyed, c: FoldCursor): number {
+	if (k.ms !== c.ms) return k.ms - c.ms;
+	if (k.e.at !== c.at) return k.e.at < c.at ? -1 : 1;
+	if (k.e.id !== c.id) return k.e.id < c.id ? -1 : 1;
+	const key = stableKey(k.e);
+	return key < c.key ? -1 : key > c.key ? 1 : 0;
+}
+
+function finish(fold: Fold, folded: Keyed[], prev: FoldCheckpoint | null): FoldResult {
+	const state = fold.state();
+	const lastNew = folded.at(-1);
+	if (!lastNew) return { state, checkpoint: prev ? { ...prev, ...fold.save() } : { last: null, ties: [], ...fold.save() } };
+	if (Number.isNaN(lastNew.ms)) return { state, checkpoint: null };
+	const carried = prev?.last && prev.last.ms === lastNew.ms ? prev.ties : [];
+	const ties = [...carried, ...folded.filter((k) => k.ms === lastNew.ms).map((k) => k.e.id)].sort();
+	return { state, checkpoint: { last: cursorOf(lastNew), ties, ...fold.save() } };
+}
+
+/** foldLedger that also returns the checkpoint to resume from. */
+export function foldFromScratch(events: readonly LedgerEvent[], site: string): FoldResult {
+	const fold = new Fold();
+	const keyed = orderKeyed(events);
+	for (const k of keyed) fold.apply(k.e, site);
+	return finish(fold, keyed, null);
+}
+
+/** The instant a resumed fold must read events from (inclusive); null: from the beginning. */
+export function resumeFrom(cp: FoldCheckpoint): string | null {
+	return cp.last ? new Date(cp.last.ms).toISOString() : null;
+}
+
+/**
+ * Folds `events` onto a checkpoint. `events` must hold every stored event at or after
+ * resumeFrom(cp) (ids are unique in the store); the ones the checkpoint already covers are
+ * skipped. Returns null when one of them sorts before the checkpoint's cursor without having been
+ * folded (it arrived late): the caller must fold from scratch. Whenever it returns a result, that
+ * result equals foldFromScratch over the same history.
+ */
+export function foldOnto(cp: FoldCheckpoint, events: readonly LedgerEvent[], site: string): FoldResult | null {
+	const last = cp.last;
+	const ties = new Set(cp.ties);
+	const fresh: Keyed[] = [];
+	for (const k of orderKeyed(events)) {
+		if (Number.isNaN(k.ms)) return null;
+		if (last && k.ms < last.ms) return null;
+		if (last && k.ms === last.ms && ties.has(k.e.id)) continue;
+		if (last && compareToCursor(k, last) < 0) return null;
+		fresh.push(k);
+	}
+	const fold = Fold.load(cp);
+	for (const k of fresh) fold.apply(k.e, site);
+	return finish(fold, fresh, cp);
 }

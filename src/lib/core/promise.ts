@@ -70,7 +70,15 @@ export function promiseOptions(
 	sites: readonly { site: string; input: AvailabilityInput }[],
 	req: PromiseRequest
 ): SiteOption[] {
-	const options = sites.map(({ site, input }) => ({ site, ...promiseCheck(input, req) }));
+	return promiseOptionsOnProfiles(sites.map(({ site, input }) => ({ site, profile: buildProfile(input) })), req);
+}
+
+/** promiseOptions on prebuilt profiles (a server keeps them between checks). */
+export function promiseOptionsOnProfiles(sites: readonly { site: string; profile: Profile }[], req: PromiseRequest): SiteOption[] {
+	const options = sites.map(({ site, profile }) => ({
+		site,
+		...promiseOnProfile(profile, req.qty, req.date, exclusionFor(profile, req.excludeCommitmentId))
+	}));
 	return options.sort((a, b) => {
 		const r = rank(a) - rank(b);
 		if (r !== 0) return r;
