@@ -5,6 +5,8 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { isBoardServerState, REFUSED_UPDATE_CLOSE, type BoardPresence, type CardValues, type ComputedEntry } from '$lib/contract/board';
 import { cardOf, commitmentsOf, computedOf, putCard, readCard, readComputed, writeCardValues } from './board-doc';
+import { BestOptions } from './best-options.svelte';
+import { BoardSignals } from './board-signals.svelte';
 import { BoardPresenceState } from './presence.svelte';
 
 export interface BoardCard extends CardValues {
@@ -26,6 +28,10 @@ export class BoardStore {
 	readonly cards = new SvelteMap<string, BoardCard>();
 	readonly verdicts = new SvelteMap<string, ComputedEntry>();
 	readonly presence: BoardPresenceState;
+	/** Best-option one-liners of troubled cards, shared by cards and table rows. */
+	readonly bestOptions = new BestOptions();
+	/** Demand signals on the board's SKU×sites (seeded by the page, refreshed while open). */
+	readonly signals = new BoardSignals();
 	/** Replaced by a fresh one when the server refuses one of our updates. */
 	doc = $state.raw(new Y.Doc());
 	connection = $state<BoardConnection>('connecting');

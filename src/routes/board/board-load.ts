@@ -1,5 +1,6 @@
 import { error, redirect, type ServerLoadEvent } from '@sveltejs/kit';
 import { boardIdSchema } from '$lib/contract/commitments';
+import type { BoardSignal } from '$lib/board/card-signals';
 import { can } from '$lib/policy/access.policy';
 
 /** Runs a service call for a page; its 403 and 404 become the page's, with the service's reason. */
@@ -23,6 +24,12 @@ export async function loadBoard({ locals, url }: Pick<ServerLoadEvent, 'locals' 
 	// Refused here as the document would be (Yjs 4403); opening a new board creates it, as the document would.
 	const scope = await refusedAs(() => services.boards.open(p, boardId, { create: true }));
 	const sites = await services.catalog.sites();
+	// Demand signals show on the cards of their SKU×site; the page refreshes them while it is open.
+	const signals: BoardSignal[] = can(p, 'positions:read')
+		? (await services.signals.list(p, { limit: '5000' }))
+				.filter((s) => scope === null || scope.includes(s.site))
+				.map(({ id, sku, site, kind, customer, qty, per, startDate, endDate, note, createdBy, withdrawnAt }) => ({ id, sku, site, kind, customer, qty, per, startDate, endDate, note, createdBy, withdrawnAt }))
+		: [];
 	const user =
 		p.kind === 'user'
 			? { name: p.name, email: p.email, role: p.role }
@@ -32,6 +39,7 @@ export async function loadBoard({ locals, url }: Pick<ServerLoadEvent, 'locals' 
 		user,
 		canWrite: can(p, 'board:write'),
 		// A card may ship only from a site inside the board's scope.
-		sites: sites.filter((s) => scope === null || scope.includes(s.code)).map((s) => ({ code: s.code, name: s.name }))
+		sites: sites.filter((s) => scope === null || scope.includes(s.code)).map((s) => ({ code: s.code, name: s.name })),
+		signals
 	};
 }
