@@ -1,13 +1,13 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { ALERT_KINDS, ALERT_STATUSES, SEVERITIES } from '$lib/contract/domain';
 import { can } from '$lib/policy/access.policy';
+import { signedIn } from '$lib/server/signed-in';
 
 const pick = <T extends string>(list: readonly T[], v: string | null): T | undefined => (list as readonly string[]).includes(v ?? '') ? (v as T) : undefined;
 
 /** The alert centre: open and recent alerts with filters; `status=live` (default) is open + acknowledged. */
 export const load = async ({ locals, url }) => {
-	const p = locals.principal;
-	if (!p) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+	const p = signedIn({ locals, url });
 	if (!can(p, 'alerts:read')) error(403, 'Your role may not read alerts.');
 	const q = url.searchParams;
 	const statusParam = q.get('status') ?? 'live';
@@ -26,7 +26,6 @@ export const load = async ({ locals, url }) => {
 		p.kind === 'user' ? services.notifications.prefs(p) : null
 	]);
 	return {
-		user: p.kind === 'user' ? { name: p.name, role: p.role } : null,
 		alerts: alerts.map(({ subjectKey: _s, change: _c, ...a }) => a),
 		sites: sites.map((s) => ({ code: s.code, name: s.name })),
 		filter: { ...filter, status: filter.status ?? (statusParam === 'all' ? ('all' as const) : ('live' as const)) },

@@ -1,6 +1,7 @@
-import { error, redirect, type ServerLoadEvent } from '@sveltejs/kit';
+import { error, type ServerLoadEvent } from '@sveltejs/kit';
 import { boardIdSchema } from '$lib/contract/commitments';
 import { can } from '$lib/policy/access.policy';
+import { signedIn } from '$lib/server/signed-in';
 
 /** Runs a service call for a page; its 403 and 404 become the page's, with the service's reason. */
 export async function refusedAs<T>(call: () => Promise<T>): Promise<T> {
@@ -15,8 +16,7 @@ export async function refusedAs<T>(call: () => Promise<T>): Promise<T> {
 
 /** What a board page needs before its document connects: who we are, and the sites to pick from. */
 export async function loadBoard({ locals, url }: Pick<ServerLoadEvent, 'locals' | 'url'>, boardId: string) {
-	const p = locals.principal;
-	if (!p) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+	const p = signedIn({ locals, url });
 	if (!can(p, 'board:read')) error(403, 'Your access does not include the board.');
 	if (!boardIdSchema.safeParse(boardId).success) error(404, 'No such board.');
 	const { services } = locals.ctx;

@@ -1,13 +1,12 @@
-import { redirect } from '@sveltejs/kit';
 import { canSeeSite } from '$lib/policy/access.policy';
 import { skuListQuerySchema } from '$lib/contract/signals';
+import { signedIn } from '$lib/server/signed-in';
 
 const PAGE = 50;
 
 /** The SKU list: search, sort and filters live in the URL, so a view can be shared and reloaded. */
 export const load = async ({ locals, url }) => {
-	const p = locals.principal;
-	if (!p) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+	const p = signedIn({ locals, url });
 	const { services } = locals.ctx;
 	const raw = Object.fromEntries([...url.searchParams].filter(([, v]) => v !== ''));
 	const parsed = skuListQuerySchema.safeParse(raw);
@@ -17,7 +16,6 @@ export const load = async ({ locals, url }) => {
 		services.repos.catalog.listSites()
 	]);
 	return {
-		user: p.kind === 'user' ? { name: p.name, role: p.role } : null,
 		skus: skus.slice(0, PAGE),
 		more: skus.length > PAGE,
 		query: { ...query, q: query.q ?? '', site: query.site ?? '', lifecycle: query.lifecycle ?? '', risk: query.risk ?? '' },

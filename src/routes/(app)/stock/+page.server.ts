@@ -1,9 +1,8 @@
-import { redirect } from '@sveltejs/kit';
 import { can } from '$lib/policy/access.policy';
+import { signedIn } from '$lib/server/signed-in';
 
 export const load = async ({ locals, url }) => {
-	const p = locals.principal;
-	if (!p) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+	const p = signedIn({ locals, url });
 	const site = url.searchParams.get('site') || undefined;
 	const q = url.searchParams.get('q')?.slice(0, 100) || undefined;
 	const { services } = locals.ctx;
@@ -14,7 +13,6 @@ export const load = async ({ locals, url }) => {
 		services.repos.catalog.listSites()
 	]);
 	return {
-		user: p.kind === 'user' ? { name: p.name, role: p.role } : null,
 		positions: positions.map((r) => ({ ...r, updatedAt: new Date(r.updatedAt).toISOString() })),
 		sites: sites.map((s) => ({ code: s.code, name: s.name })),
 		filter: { site: site ?? '', q: q ?? '' },

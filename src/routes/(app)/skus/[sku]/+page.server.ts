@@ -1,10 +1,10 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { can, canSeeSite } from '$lib/policy/access.policy';
+import { signedIn } from '$lib/server/signed-in';
 
 /** One SKU across every site the reader follows, its signals, lifecycle and recent activity. */
 export const load = async ({ locals, params, url }) => {
-	const p = locals.principal;
-	if (!p) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+	const p = signedIn({ locals, url });
 	const { services } = locals.ctx;
 	try {
 		const [detail, activity, sites] = await Promise.all([
@@ -13,8 +13,7 @@ export const load = async ({ locals, params, url }) => {
 			services.repos.catalog.listSites()
 		]);
 		return {
-			user: p.kind === 'user' ? { name: p.name, role: p.role } : null,
-			detail,
+				detail,
 			activity,
 			// A signal may be about a site that has no stock of the SKU yet.
 			signalSites: sites.filter((s) => canSeeSite(p, s.code) && !s.provisional).map((s) => s.code),
