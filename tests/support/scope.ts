@@ -79,10 +79,10 @@ export function appRoutes(): Route[] {
 
 const ROUTES_DIR = fileURLToPath(new URL('../../src/routes', import.meta.url));
 
-/** Every page of the SvelteKit app (each `+page.svelte`), its parameters filled in from `params`. */
+/** Every page of the SvelteKit app (each `+page.svelte`, route groups left out of the URL), its parameters filled in from `params`. */
 export function appPages(params: Record<string, string>): string[] {
 	return readdirSync(ROUTES_DIR, { recursive: true, encoding: 'utf8' })
 		.filter((f) => f.endsWith('+page.svelte'))
-		.map((f) => `/${f.replace(/\+page\.svelte$/, '').replace(/\/$/, '')}`.replace(/\[(\w+)\]/g, (_m, name: string) => params[name] ?? 'x'))
+		.map((f) => `/${f.replace(/\+page\.svelte$/, '').replace(/\([^)]*\)\//g, '').replace(/\/$/, '')}`.replace(/\[(\w+)\]/g, (_m, name: string) => params[name] ?? 'x'))
 		.sort();
 }

@@ -8,3 +8,4 @@ export { default as SeverityBadge } from './SeverityBadge.svelte';
 export { default as ConnectionIndicator } from './ConnectionIndicator.svelte';
 export { theme, applyTheme, isWallPath, type Theme } from './theme.svelte';
 export { toast } from 'svelte-sonner';
+export { default as ShellActions } from './ShellActions.svelte';
