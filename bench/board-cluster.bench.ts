@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import * as Y from 'yjs';
 import { boardClient, type BoardClient } from '../tests/support/board.ts';
 import { startWebNode } from '../tests/support/cluster.ts';
-import { putCard } from '../src/lib/board/board-doc.ts';
+import { putCard } from '../src/lib/contract/board/board-doc.ts';
 import { summary } from './stats.ts';
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { WebSocket, WebSocketServer } from 'ws';
 import * as Y from 'yjs';
-import { putCard } from '../src/lib/board/board-doc.ts';
+import { putCard } from '../src/lib/contract/board/board-doc.ts';
 import { addDays } from '../src/lib/core/dates.ts';
 import { loadConfig } from '../server/config.ts';
 import { createLogger } from '../server/logger.ts';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '$lib/policy/access.policy';
-import type { RequestContext } from '../server/http/context';
+import type { RequestContext } from '../server/http/context.ts';
 
 declare global {
 	namespace App {

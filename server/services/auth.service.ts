@@ -1,12 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { sign, unsign } from 'cookie-signature';
-import { principalLabel, type Principal } from '../auth/principal.ts';
+import { principalLabel, type Principal, type TokenScope } from '../../src/lib/policy/access.policy.ts';
 import type { AuditRepository } from '../repositories/audit.repository.ts';
 import type { TokensRepository } from '../repositories/tokens.repository.ts';
 import type { UsersRepository } from '../repositories/users.repository.ts';
 import type { Role } from '../../src/lib/contract/domain.ts';
-import type { TokenScope } from '../../src/lib/policy/access.policy.ts';
 import { NotFoundError, UnauthorizedError } from './errors.ts';
 import type { RateLimits } from './rate-limit.service.ts';
 import { isUnavailableError } from '../../src/lib/server/unavailable.ts';

@@ -1,4 +1,4 @@
-import { cardToCommitment, diffRecords, isComplete, sameRecord } from '../../src/lib/board/card-record.ts';
+import { cardToCommitment, diffRecords, isComplete, sameRecord } from '../../src/lib/contract/board/card-record.ts';
 import type { CardValues, CommitmentHistoryEntry } from '../../src/lib/contract/board.ts';
 import type { Commitment, CommitmentWithRisk } from '../../src/lib/contract/commitments.ts';
 import { canSeeSite, type Principal } from '../../src/lib/policy/access.policy.ts';

@@ -5,7 +5,7 @@
 // would show in the history as a repeated or shrinking step.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { cardOf, putCard } from '../../src/lib/board/board-doc.ts';
+import { cardOf, putCard } from '../../src/lib/contract/board/board-doc.ts';
 import { addDays } from '../../src/lib/core/dates.ts';
 import { createLogger } from '../../server/logger.ts';
 import { BoardProjection } from '../../server/realtime/board/board-projection.ts';

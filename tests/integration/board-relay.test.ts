@@ -4,7 +4,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { putCard } from '../../src/lib/board/board-doc.ts';
+import { putCard } from '../../src/lib/contract/board/board-doc.ts';
 import { addDays } from '../../src/lib/core/dates.ts';
 import { createLogger } from '../../server/logger.ts';
 import { BoardCatchup } from '../../server/realtime/board/board-catchup.ts';

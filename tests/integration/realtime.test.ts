@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { putCard } from '../../src/lib/board/board-doc.ts';
+import { putCard } from '../../src/lib/contract/board/board-doc.ts';
 import type { ClientToServerEvents, PositionMessage, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
 import { eventually, postEvents, startTestNode, type TestNode } from '../support/node.ts';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { putCard } from '../../src/lib/board/board-doc.ts';
+import { putCard } from '../../src/lib/contract/board/board-doc.ts';
 import { addDays } from '../../src/lib/core/dates.ts';
 import type { Role } from '../../src/lib/contract/domain.ts';
 import { userCookie } from '../support/api.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { putCard } from '../../../src/lib/board/board-doc.ts';
+import { putCard } from '../../../src/lib/contract/board/board-doc.ts';
 import { touchesOf, WHOLE_CARD, type BoardTouches } from './board-changes.ts';
 
 function touched(doc: Y.Doc, edit: () => void): BoardTouches {

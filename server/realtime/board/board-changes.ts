@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { commitmentsOf, computedOf } from '../../../src/lib/board/board-doc.ts';
+import { commitmentsOf, computedOf } from '../../../src/lib/contract/board/board-doc.ts';
 
 type Node = (typeof Y.Transaction.prototype.changed extends Map<infer T, unknown> ? T : never);
 

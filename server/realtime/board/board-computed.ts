@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { cardOf, computedOf, readComputed, sameVerdict } from '../../../src/lib/board/board-doc.ts';
+import { cardOf, computedOf, readComputed, sameVerdict } from '../../../src/lib/contract/board/board-doc.ts';
 import type { ComputedEntry } from '../../../src/lib/contract/board.ts';
 import type { CommitmentWithRisk } from '../../../src/lib/contract/commitments.ts';
 import type { Logger } from '../../logger.ts';

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { commitmentsOf, computedOf, putCard, readCard } from '../../../src/lib/board/board-doc.ts';
+import { commitmentsOf, computedOf, putCard, readCard } from '../../../src/lib/contract/board/board-doc.ts';
 import type { CardValues } from '../../../src/lib/contract/board.ts';
 import type { Role } from '../../../src/lib/contract/domain.ts';
 import { mayChange, type CommitmentField } from '../../../src/lib/policy/commitment-fields.policy.ts';

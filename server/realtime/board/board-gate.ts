@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { commitmentsOf, computedOf, readRaw } from '../../../src/lib/board/board-doc.ts';
+import { commitmentsOf, computedOf, readRaw } from '../../../src/lib/contract/board/board-doc.ts';
 import { BOARD_MAPS } from '../../../src/lib/contract/board.ts';
 import { cardEditRefusals, type CardRecord } from '../../../src/lib/policy/board-edit.policy.ts';
 import { principalLabel, type Principal } from '../../auth/principal.ts';

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
-import { cardOf, commitmentsOf, computedOf, putCard, readCard } from '../../../src/lib/board/board-doc.ts';
-import { commitmentToCard } from '../../../src/lib/board/card-record.ts';
+import { cardOf, commitmentsOf, computedOf, putCard, readCard } from '../../../src/lib/contract/board/board-doc.ts';
+import { commitmentToCard } from '../../../src/lib/contract/board/card-record.ts';
 import type { CardValues } from '../../../src/lib/contract/board.ts';
 import type { CommitmentWithRisk } from '../../../src/lib/contract/commitments.ts';
 import { principalLabel } from '../../auth/principal.ts';

@@ -1,5 +1,5 @@
-import { cardOf, putCard, readCard, writeCardValues } from '../../../src/lib/board/board-doc.ts';
-import { cardToCommitment, changedValues, commitmentToCard, isComplete } from '../../../src/lib/board/card-record.ts';
+import { cardOf, putCard, readCard, writeCardValues } from '../../../src/lib/contract/board/board-doc.ts';
+import { cardToCommitment, changedValues, commitmentToCard, isComplete } from '../../../src/lib/contract/board/card-record.ts';
 import type { Commitment } from '../../../src/lib/contract/commitments.ts';
 import type { CommitmentBoard } from '../../services/commitments.service.ts';
 import type { BoardDocuments } from '../yjs/board-documents.ts';

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { commitmentsOf, computedOf } from '../../../src/lib/board/board-doc.ts';
+import { commitmentsOf, computedOf } from '../../../src/lib/contract/board/board-doc.ts';
 import { CARD_VALUE_SCHEMAS } from '../../../src/lib/contract/board.ts';
 import { COMMITMENT_ID_PATTERN } from '../../../src/lib/contract/commitments.ts';
 import { isCardKey } from '../../../src/lib/policy/board-edit.policy.ts';

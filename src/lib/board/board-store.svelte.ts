@@ -4,7 +4,7 @@ import * as authProtocol from 'y-protocols/auth';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { isBoardServerState, REFUSED_UPDATE_CLOSE, type BoardPresence, type CardValues, type ComputedEntry } from '$lib/contract/board';
-import { cardOf, commitmentsOf, computedOf, putCard, readCard, readComputed, writeCardValues } from './board-doc';
+import { cardOf, commitmentsOf, computedOf, putCard, readCard, readComputed, writeCardValues } from '../contract/board/board-doc.ts';
 import { BestOptions } from './best-options.svelte';
 import { BoardSignals } from './board-signals.svelte';
 import { BoardPresenceState } from './presence.svelte';

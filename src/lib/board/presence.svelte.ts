@@ -1,7 +1,7 @@
 import type { Awareness } from 'y-protocols/awareness';
 import type { BoardPresence, CardKey } from '$lib/contract/board';
 
-export { colorFor } from './presence-color';
+export { colorFor } from './presence-color.ts';
 
 export interface Peer extends BoardPresence {
 	clientId: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayRef, describePromise, ordinal } from './promise-check';
+import { dayRef, describePromise, ordinal } from './promise-check.ts';
 
 const option = (site: string, feasible: boolean, earliestDate: string | null, extra: { needsPo?: boolean; shortQty?: number } = {}) => ({
 	site, feasible, earliestDate, shortQty: extra.shortQty ?? 0, needsPo: extra.needsPo ?? false

@@ -1,6 +1,6 @@
 import type { Attachment } from 'svelte/attachments';
 import type * as Y from 'yjs';
-import { mapPosition, setTextMinimal } from './text-diff';
+import { mapPosition, setTextMinimal } from '../contract/board/text-diff.ts';
 
 /**
  * Binds a textarea to a Y.Text (`{@attach bindText(text)}`): each input is sent as the smallest

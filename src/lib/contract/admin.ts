@@ -1,7 +1,7 @@
 // Bodies and answers of the admin API (/api/admin/*), shared by the admin pages and the server.
 import { z } from 'zod';
-import { boardIdSchema } from './commitments';
-import { LIFECYCLE_STAGES, ROLES, type Role, type SkuFields } from './domain';
+import { boardIdSchema } from './commitments.ts';
+import { LIFECYCLE_STAGES, ROLES, type Role, type SkuFields } from './domain.ts';
 
 const code = z.string().trim().min(1).max(64);
 const name = z.string().trim().min(1).max(120);

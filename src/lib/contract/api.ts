@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IsoDate } from './domain';
+import type { IsoDate } from './domain.ts';
 
 export const sessionRequestSchema = z
 	.object({ email: z.email().max(254), password: z.string().min(1).max(256) })
@@ -9,7 +9,7 @@ export interface SessionUser {
 	id: string;
 	email: string;
 	name: string;
-	role: import('./domain').Role;
+	role: import('./domain.ts').Role;
 }
 
 export const availabilityQuerySchema = z.object({

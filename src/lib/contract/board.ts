@@ -1,8 +1,8 @@
 // The board document schema (CONTRACT.md "Board documents"), shared by the board UI and the server.
 // Plain data only: the Yjs helpers that read and write it live in $lib/board.
 import type { z } from 'zod';
-import { createCommitmentSchema, type Commitment } from './commitments';
-import type { IsoDate, Risk } from './domain';
+import { createCommitmentSchema, type Commitment } from './commitments.ts';
+import type { IsoDate, Risk } from './domain.ts';
 
 export const DEFAULT_BOARD = 'main';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { COMMITMENT_STATUSES, RISKS, type CommitmentStatus, type IsoDate, type Risk } from './domain';
-import { isoDate } from './inventory-event';
+import { COMMITMENT_STATUSES, RISKS, type CommitmentStatus, type IsoDate, type Risk } from './domain.ts';
+import { isoDate } from './inventory-event.ts';
 
 const code = z.string().trim().min(1).max(64);
 /** A board id is also its Yjs path (`/yjs/<id>`, BOARD_PATH in yjs.transport.ts) and its wall URL. */

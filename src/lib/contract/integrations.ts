@@ -1,7 +1,7 @@
 // Alert webhooks (issue 14): bodies and answers of /api/admin/webhooks, shared by the admin page and
 // the server. No I/O here.
 import { z } from 'zod';
-import { ALERT_KINDS, SEVERITIES, type AlertKind, type Severity } from './domain';
+import { ALERT_KINDS, SEVERITIES, type AlertKind, type Severity } from './domain.ts';
 
 export const WEBHOOK_FORMATS = ['json', 'slack', 'teams'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES } from './domain';
+import { EVENT_TYPES } from './domain.ts';
 
 export const MAX_EVENTS_PER_REQUEST = 10_000;
 export const MAX_EVENTS_BODY_BYTES = 10 * 1024 * 1024;

@@ -1,10 +1,10 @@
 // Notification preferences, shift handoff notes and the wall-screen snapshot (extensions of the
 // contract, documented in the README). Shared by the server and the app; no I/O here.
 import { z } from 'zod';
-import { ALERT_KINDS, ALERT_STATUSES, SEVERITIES, type CommitmentStatus, type IsoDate, type Risk } from './domain';
-import { isoDate } from './inventory-event';
-import { boardIdSchema } from './commitments';
-import type { AlertMessage } from './socket-events';
+import { ALERT_KINDS, ALERT_STATUSES, SEVERITIES, type CommitmentStatus, type IsoDate, type Risk } from './domain.ts';
+import { isoDate } from './inventory-event.ts';
+import { boardIdSchema } from './commitments.ts';
+import type { AlertMessage } from './socket-events.ts';
 
 const code = z.string().trim().min(1).max(64);
 

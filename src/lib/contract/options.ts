@@ -1,8 +1,8 @@
 // Keeping a broken promise (CONTRACT wave 2): options per commitment, re-planning a SKU×site and the
 // lanes between sites. Shapes shared by the routes, the board page and the admin page.
 import { z } from 'zod';
-import type { IsoDate, Risk } from './domain';
-import { isoDate } from './inventory-event';
+import type { IsoDate, Risk } from './domain.ts';
+import { isoDate } from './inventory-event.ts';
 
 const code = z.string().trim().min(1).max(64);
 

@@ -1,8 +1,8 @@
 // Demand signals, lifecycle changes, the SKU views, KPIs and the activity feed (extensions of the
 // contract, documented in the README). Shared by the server and the app; no I/O here.
 import { z } from 'zod';
-import { LIFECYCLE_STAGES, RISKS, type IsoDate, type LifecycleStage, type Risk, type SkuFields } from './domain';
-import { isoDate } from './inventory-event';
+import { LIFECYCLE_STAGES, RISKS, type IsoDate, type LifecycleStage, type Risk, type SkuFields } from './domain.ts';
+import { isoDate } from './inventory-event.ts';
 
 const code = z.string().trim().min(1).max(64);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertKind, AlertStatus, Risk, Severity } from './domain';
+import type { AlertKind, AlertStatus, Risk, Severity } from './domain.ts';
 
 /** What happened to an alert in this message; rows written before it existed carry none. */
 export const ALERT_CHANGES = ['opened', 'escalated', 'updated', 'acknowledged', 'resolved'] as const;

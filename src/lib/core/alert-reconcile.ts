@@ -1,8 +1,8 @@
 // Turns "the alerts that should be open now" into changes against the alerts that are open, so an
 // alert resolves itself when its condition clears and there is never more than one per kind+subject.
-import type { AlertKind, Severity } from '../contract/domain.js';
-import { SEVERITIES } from '../contract/domain.js';
-import type { DesiredAlert } from './alert-types.js';
+import type { AlertKind, Severity } from '../contract/domain.ts';
+import { SEVERITIES } from '../contract/domain.ts';
+import type { DesiredAlert } from './alert-types.ts';
 
 /** An alert that is open or acknowledged (anything not yet resolved). */
 export interface OpenAlert {

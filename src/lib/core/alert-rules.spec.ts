@@ -8,8 +8,8 @@ import {
 	type AlertSnapshot,
 	type DesiredAlert,
 	type OpenAlert
-} from './alert-rules.js';
-import { confirmed, day, po, TODAY } from './testing/builders.js';
+} from './alert-rules.ts';
+import { confirmed, day, po, TODAY } from './testing/builders.ts';
 
 function snap(over: Partial<AlertSnapshot> = {}): AlertSnapshot {
 	return { sku: 'SKU-1', site: 'WH-A', onHand: 100, safetyStock: 0, leadTimeDays: 10, inbound: [], commitments: [], ...over };

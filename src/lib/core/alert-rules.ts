@@ -1,17 +1,17 @@
 // Which stock alerts the state of one SKU×site calls for (DESIGN.md "Alert kinds and severity").
 // The rules only describe the desired set; reconcileAlerts decides what opens, changes or resolves.
-import type { AlertKind, IsoDate, LifecycleStage } from '../contract/domain.js';
-import { ALERT_KINDS } from '../contract/domain.js';
-import { commitmentSubject, inboundSubject, pairSubject, skuSubject, type DesiredAlert } from './alert-types.js';
-import { diffDays, isIsoDate, localDate } from './dates.js';
-import { forecastProjection } from './forecast.js';
-import { buildProfile, shipDate, type Profile } from './profile.js';
-import { risksOnProfile } from './risk.js';
-import type { AvailabilityInput, CommitmentRisk, InboundSupply } from './types.js';
+import type { AlertKind, IsoDate, LifecycleStage } from '../contract/domain.ts';
+import { ALERT_KINDS } from '../contract/domain.ts';
+import { commitmentSubject, inboundSubject, pairSubject, skuSubject, type DesiredAlert } from './alert-types.ts';
+import { diffDays, isIsoDate, localDate } from './dates.ts';
+import { forecastProjection } from './forecast.ts';
+import { buildProfile, shipDate, type Profile } from './profile.ts';
+import { risksOnProfile } from './risk.ts';
+import type { AvailabilityInput, CommitmentRisk, InboundSupply } from './types.ts';
 
-export type { DesiredAlert } from './alert-types.js';
-export { reconcileAlerts, severityRank } from './alert-reconcile.js';
-export type { AlertReconciliation, AlertUpdate, OpenAlert, ReconcileOptions } from './alert-reconcile.js';
+export type { DesiredAlert } from './alert-types.ts';
+export { reconcileAlerts, severityRank } from './alert-reconcile.ts';
+export type { AlertReconciliation, AlertUpdate, OpenAlert, ReconcileOptions } from './alert-reconcile.ts';
 
 /** The kinds evaluateAlerts owns for a SKU×site (lifecycle_change is per SKU and raised elsewhere). */
 export const SKU_SITE_ALERT_KINDS: readonly AlertKind[] = ALERT_KINDS.filter((k) => k !== 'lifecycle_change');

@@ -1,4 +1,4 @@
-import type { AlertKind, Severity } from '../contract/domain.js';
+import type { AlertKind, Severity } from '../contract/domain.ts';
 
 /** An alert the current state calls for; reconcileAlerts turns a list of them into changes. */
 export interface DesiredAlert {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeAtp, valueOn } from './atp.js';
-import { availabilityArb } from './testing/arbitraries.js';
-import { naiveFencedAtp, naiveModel, naiveP, naivePhysicalAtp } from './testing/naive.reference.js';
+import { computeAtp, valueOn } from './atp.ts';
+import { availabilityArb } from './testing/arbitraries.ts';
+import { naiveFencedAtp, naiveModel, naiveP, naivePhysicalAtp } from './testing/naive.reference.ts';
 
 const RUNS = { numRuns: 2000 };
 

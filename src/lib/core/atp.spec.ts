@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeAtp, valueOn } from './atp.js';
-import { confirmed, day, input, po, requested, TODAY } from './testing/builders.js';
+import { computeAtp, valueOn } from './atp.ts';
+import { confirmed, day, input, po, requested, TODAY } from './testing/builders.ts';
 
 const atpOn = (r: ReturnType<typeof computeAtp>, offset: number) => valueOn(r.atp, day(offset), (s) => s.qty);
 

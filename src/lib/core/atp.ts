@@ -1,8 +1,8 @@
 // Time-phased available-to-promise for one SKU×site (DESIGN.md "Time-phased available-to-promise").
-import type { IsoDate } from '../contract/domain.js';
-import { forecastProjection, forecastSeries } from './forecast.js';
-import { buildProfile, fencedAtp, physicalAtp, type Profile } from './profile.js';
-import type { AvailabilityInput, CommitmentDemand, DateBalance, DateQty, InboundSupply } from './types.js';
+import type { IsoDate } from '../contract/domain.ts';
+import { forecastProjection, forecastSeries } from './forecast.ts';
+import { buildProfile, fencedAtp, physicalAtp, type Profile } from './profile.ts';
+import type { AvailabilityInput, CommitmentDemand, DateBalance, DateQty, InboundSupply } from './types.ts';
 
 export interface AtpResult {
 	today: IsoDate;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, compareDates, diffDays, isIsoDate, localDate, maxDate, minDate } from './dates.js';
+import { addDays, compareDates, diffDays, isIsoDate, localDate, maxDate, minDate } from './dates.ts';
 
 describe('date helpers', () => {
 	it('adds days across month, year and leap-day boundaries', () => {

@@ -1,6 +1,6 @@
 // Calendar-date helpers on `YYYY-MM-DD` strings. Dates are site-local calendar days, so the math is
 // done on UTC midnights: no daylight-saving shift can ever move a day boundary.
-import type { IsoDate } from '../contract/domain.js';
+import type { IsoDate } from '../contract/domain.ts';
 
 const DAY_MS = 86_400_000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateAlerts, type AlertSnapshot } from './alert-rules.js';
-import { computeAtp } from './atp.js';
-import { commitmentRisks } from './risk.js';
-import { promiseCheck } from './promise.js';
-import { addDays } from './dates.js';
-import { signalForecast, signalLabel, type SignalSpec } from './forecast.js';
-import { confirmed, day, input, po, TODAY } from './testing/builders.js';
+import { evaluateAlerts, type AlertSnapshot } from './alert-rules.ts';
+import { computeAtp } from './atp.ts';
+import { commitmentRisks } from './risk.ts';
+import { promiseCheck } from './promise.ts';
+import { addDays } from './dates.ts';
+import { signalForecast, signalLabel, type SignalSpec } from './forecast.ts';
+import { confirmed, day, input, po, TODAY } from './testing/builders.ts';
 
 const volume = (over: Partial<SignalSpec> = {}): SignalSpec => ({
 	id: 's1',

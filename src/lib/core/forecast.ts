@@ -1,11 +1,11 @@
 // Forecast demand from sales signals, kept apart from firm demand. Firm P(t) (confirmed
 // commitments) decides ATP, promise checks and commitment risk; forecast demand only ever lowers a
 // second projection next to it, so a rep's hunch can warn ops but never un-promise a customer.
-import type { IsoDate } from '../contract/domain.js';
-import type { SignalKind, SignalPeriod } from '../contract/signals.js';
-import { addDays, diffDays, isIsoDate, maxDate, minDate } from './dates.js';
-import type { Profile } from './profile.js';
-import type { DateBalance, DateQty, ForecastDemand } from './types.js';
+import type { IsoDate } from '../contract/domain.ts';
+import type { SignalKind, SignalPeriod } from '../contract/signals.ts';
+import { addDays, diffDays, isIsoDate, maxDate, minDate } from './dates.ts';
+import type { Profile } from './profile.ts';
+import type { DateBalance, DateQty, ForecastDemand } from './types.ts';
 
 /** How far ahead an open-ended signal is spread: half a year covers every lead time in use. */
 export const FORECAST_HORIZON_DAYS = 182;

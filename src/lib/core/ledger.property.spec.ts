@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldFromScratch, foldLedger, foldOnto, resumeFrom, type FoldCheckpoint, type LedgerEvent } from './ledger.js';
-import { eventArb } from './testing/arbitraries.js';
+import { foldFromScratch, foldLedger, foldOnto, resumeFrom, type FoldCheckpoint, type LedgerEvent } from './ledger.ts';
+import { eventArb } from './testing/arbitraries.ts';
 
 const history = fc.array(eventArb, { maxLength: 25 });
 

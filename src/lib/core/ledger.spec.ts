@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldLedger, orderEvents, type LedgerEvent } from './ledger.js';
+import { foldLedger, orderEvents, type LedgerEvent } from './ledger.ts';
 
 let n = 0;
 const at = (day: number, hour = 12) => `2026-03-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;

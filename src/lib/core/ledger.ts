@@ -1,8 +1,8 @@
 // Folds the inventory events of one SKU×site into its position. The fold sorts and de-duplicates
 // its input itself, so the result depends only on the SET of events: arrival order, redelivery and
 // batching can never change a position (CONTRACT.md: events arrive out of order and twice).
-import type { InventoryEventType, IsoDate } from '../contract/domain.js';
-import { isIsoDate } from './dates.js';
+import type { InventoryEventType, IsoDate } from '../contract/domain.ts';
+import { isIsoDate } from './dates.ts';
 
 /**
  * The fields of a contract InventoryEvent (CONTRACT.md "Inventory event"); an InventoryEvent is

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertMessage } from '../contract/socket-events';
-import { concerns, defaultPrefs, pendingAfterReplay, summarise, toastAction } from './notify';
+import type { AlertMessage } from '../contract/socket-events.ts';
+import { concerns, defaultPrefs, pendingAfterReplay, summarise, toastAction } from './notify.ts';
 
 const alert = (over: Partial<AlertMessage> = {}): AlertMessage => ({
 	id: 'a1', kind: 'stockout_projected', severity: 'high', sku: 'K', site: 'S', commitmentId: null, message: 'm',

@@ -1,9 +1,9 @@
 // Who gets a toast for which alert, and how a burst of replayed alerts is summarised. Pure: the
 // toast layer in the app and the unit tests share these answers.
-import type { AlertKind, Role, Severity } from '../contract/domain.js';
-import type { NotificationPrefs } from '../contract/notifications.js';
-import type { AlertMessage } from '../contract/socket-events.js';
-import { severityRank } from './alert-reconcile.js';
+import type { AlertKind, Role, Severity } from '../contract/domain.ts';
+import type { NotificationPrefs } from '../contract/notifications.ts';
+import type { AlertMessage } from '../contract/socket-events.ts';
+import { severityRank } from './alert-reconcile.ts';
 
 type AlertLike = Pick<AlertMessage, 'kind' | 'severity' | 'site' | 'status' | 'commitmentId' | 'change'>;
 

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { IsoDate, Risk } from '../contract/domain.js';
-import { addDays } from './dates.js';
-import { commitmentOptions, type PromiseOption } from './options.js';
-import { applyMoves, type Move, type SkuSituation } from './options.situation.js';
-import { replan } from './replan.js';
-import { availabilityArb } from './testing/arbitraries.js';
-import { naiveFencedAtp, naiveModel, naiveRisk } from './testing/naive.reference.js';
-import type { CommitmentDemand } from './types.js';
+import type { IsoDate, Risk } from '../contract/domain.ts';
+import { addDays } from './dates.ts';
+import { commitmentOptions, type PromiseOption } from './options.ts';
+import { applyMoves, type Move, type SkuSituation } from './options.situation.ts';
+import { replan } from './replan.ts';
+import { availabilityArb } from './testing/arbitraries.ts';
+import { naiveFencedAtp, naiveModel, naiveRisk } from './testing/naive.reference.ts';
+import type { CommitmentDemand } from './types.ts';
 
 // Everything here is judged by the day-by-day reference, never by the code under test.
 interface Seen {

@@ -1,11 +1,11 @@
 // One SKU across its sites, as the options search sees it: every site's availability input plus the
 // lanes between sites. Options are "moves" on this situation; applying moves is pure, and every
 // option is judged by re-evaluating the whole SKU with the same risk code the engine runs.
-import type { IsoDate, Risk } from '../contract/domain.js';
-import { addDays, maxDate } from './dates.js';
-import { buildProfile, earliestIndex, exclusionFor, fencedAtp, indexAt, shipDate, type Profile } from './profile.js';
-import { riskOnProfile } from './risk.js';
-import type { AvailabilityInput, CommitmentDemand } from './types.js';
+import type { IsoDate, Risk } from '../contract/domain.ts';
+import { addDays, maxDate } from './dates.ts';
+import { buildProfile, earliestIndex, exclusionFor, fencedAtp, indexAt, shipDate, type Profile } from './profile.ts';
+import { riskOnProfile } from './risk.ts';
+import type { AvailabilityInput, CommitmentDemand } from './types.ts';
 
 export interface Lane {
 	from: string;

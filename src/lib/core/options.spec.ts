@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { commitmentOptions, splitId } from './options.js';
-import type { SkuSituation } from './options.situation.js';
-import { replan } from './replan.js';
-import { confirmed, day, input, po } from './testing/builders.js';
-import type { AvailabilityInput } from './types.js';
+import { commitmentOptions, splitId } from './options.ts';
+import type { SkuSituation } from './options.situation.ts';
+import { replan } from './replan.ts';
+import { confirmed, day, input, po } from './testing/builders.ts';
+import type { AvailabilityInput } from './types.ts';
 
 const one = (a: AvailabilityInput, lanes: SkuSituation['lanes'] = []): SkuSituation => ({ sites: [{ site: 'A', input: a }], lanes });
 const kinds = (sit: SkuSituation, id: string) => commitmentOptions(sit, id).options.map((o) => o.kind);

@@ -2,10 +2,10 @@
 // short or at risk. Each option is a set of moves on the SKU's situation; it is kept only if, once
 // applied, the commitment (every part of it) is better off and ATP-feasible where it ships, and no
 // commitment of higher priority is worse off. Its effects are read by re-evaluating the whole SKU.
-import type { IsoDate, Risk } from '../contract/domain.js';
-import type { OptionEffectView, PromiseOptionView } from '../contract/options.js';
-import { addDays, diffDays, maxDate } from './dates.js';
-import { buildProfile, shipDate } from './profile.js';
+import type { IsoDate, Risk } from '../contract/domain.ts';
+import type { OptionEffectView, PromiseOptionView } from '../contract/options.ts';
+import { addDays, diffDays, maxDate } from './dates.ts';
+import { buildProfile, shipDate } from './profile.ts';
 import {
 	applyMoves,
 	candidateDates,
@@ -22,8 +22,8 @@ import {
 	type Move,
 	type SkuSituation,
 	type Verdict
-} from './options.situation.js';
-import type { CommitmentDemand } from './types.js';
+} from './options.situation.ts';
+import type { CommitmentDemand } from './types.ts';
 
 export type OptionKind = 'later_date' | 'other_site' | 'split' | 'reallocate' | 'expedite';
 

@@ -1,10 +1,10 @@
 // The time-phased projection P(t) of one SKU×site as a step function over its change dates, plus
 // the queries ATP, promise and risk are built from. Everything is sorted once; each query is O(1)
 // or O(log n), so a SKU with thousands of commitments is checked in one sweep.
-import type { IsoDate } from '../contract/domain.js';
-import { addDays, isIsoDate, maxDate } from './dates.js';
-import { rangeMin, type RangeMin } from './range-min.js';
-import type { AvailabilityInput, CommitmentDemand, DateQty, InboundSupply } from './types.js';
+import type { IsoDate } from '../contract/domain.ts';
+import { addDays, isIsoDate, maxDate } from './dates.ts';
+import { rangeMin, type RangeMin } from './range-min.ts';
+import type { AvailabilityInput, CommitmentDemand, DateQty, InboundSupply } from './types.ts';
 
 export interface DemandEntry {
 	/** Effective date: the ship date, or today when it is already past. */

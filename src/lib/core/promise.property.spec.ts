@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { promiseCheck } from './promise.js';
-import { commitmentRisks } from './risk.js';
-import { availabilityArb, sampleDate } from './testing/arbitraries.js';
-import { naiveModel, naivePromise } from './testing/naive.reference.js';
-import type { AvailabilityInput } from './types.js';
+import { promiseCheck } from './promise.ts';
+import { commitmentRisks } from './risk.ts';
+import { availabilityArb, sampleDate } from './testing/arbitraries.ts';
+import { naiveModel, naivePromise } from './testing/naive.reference.ts';
+import type { AvailabilityInput } from './types.ts';
 
 const RUNS = { numRuns: 2000 };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { promiseCheck, promiseOptions } from './promise.js';
-import { commitmentRisks } from './risk.js';
-import { confirmed, day, input, po, TODAY } from './testing/builders.js';
-import type { AvailabilityInput } from './types.js';
+import { promiseCheck, promiseOptions } from './promise.ts';
+import { commitmentRisks } from './risk.ts';
+import { confirmed, day, input, po, TODAY } from './testing/builders.ts';
+import type { AvailabilityInput } from './types.ts';
 
 describe('promiseCheck', () => {
 	const stock = input({ onHand: 20, inbound: [po('P1', 30, 6)], commitments: [confirmed('C1', 5, 2)] });

@@ -1,6 +1,6 @@
 // Promise check: can q units ship on date d from one site, and if not, when?
-import type { IsoDate } from '../contract/domain.js';
-import { maxDate } from './dates.js';
+import type { IsoDate } from '../contract/domain.ts';
+import { maxDate } from './dates.ts';
 import {
 	buildProfile,
 	earliestIndex,
@@ -10,8 +10,8 @@ import {
 	physicalAtp,
 	type Exclusion,
 	type Profile
-} from './profile.js';
-import type { AvailabilityInput } from './types.js';
+} from './profile.ts';
+import type { AvailabilityInput } from './types.ts';
 
 export interface PromiseRequest {
 	qty: number;

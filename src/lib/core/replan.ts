@@ -3,11 +3,11 @@
 // highest priority first, then by date, each at the earliest ATP-feasible date on or after the date
 // it has now. A commitment never moves earlier than it was promised: a re-plan redistributes the
 // shortage, it does not re-negotiate dates customers already agreed to.
-import type { IsoDate, Risk } from '../contract/domain.js';
-import { maxDate } from './dates.js';
-import { buildProfile, earliestIndex, shipDate } from './profile.js';
-import { riskOnProfile } from './risk.js';
-import type { AvailabilityInput, CommitmentDemand } from './types.js';
+import type { IsoDate, Risk } from '../contract/domain.ts';
+import { maxDate } from './dates.ts';
+import { buildProfile, earliestIndex, shipDate } from './profile.ts';
+import { riskOnProfile } from './risk.ts';
+import type { AvailabilityInput, CommitmentDemand } from './types.ts';
 
 export interface ReplanRow {
 	commitmentId: string;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commitmentRisks } from './risk.js';
-import { availabilityArb } from './testing/arbitraries.js';
-import { naiveModel, naiveRisk } from './testing/naive.reference.js';
+import { commitmentRisks } from './risk.ts';
+import { availabilityArb } from './testing/arbitraries.ts';
+import { naiveModel, naiveRisk } from './testing/naive.reference.ts';
 
 describe('commitment risks against the day-by-day reference', () => {
 	it('every confirmed commitment, and only those, gets the reference risk', () => {

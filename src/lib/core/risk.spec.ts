@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commitmentRisks } from './risk.js';
-import { confirmed, day, input, po, requested } from './testing/builders.js';
+import { commitmentRisks } from './risk.ts';
+import { confirmed, day, input, po, requested } from './testing/builders.ts';
 
 const ok = { risk: 'ok', shortQty: 0, earliestDate: null };
 const atRisk = { risk: 'at_risk', shortQty: 0, earliestDate: null };

@@ -12,10 +12,10 @@
 // Inbound "due ≤ d" counts late lines from today and undated lines not at all; it is read at d's
 // step of the profile, so each commitment costs O(1) and only short ones pay an O(log n) search
 // for their earliest date: O(n log n) for n commitments, the sort included.
-import type { IsoDate } from '../contract/domain.js';
-import { buildProfile, shipDate, type Profile } from './profile.js';
-import { promiseOnProfile } from './promise.js';
-import type { AvailabilityInput, CommitmentDemand, CommitmentRisk } from './types.js';
+import type { IsoDate } from '../contract/domain.ts';
+import { buildProfile, shipDate, type Profile } from './profile.ts';
+import { promiseOnProfile } from './promise.ts';
+import type { AvailabilityInput, CommitmentDemand, CommitmentRisk } from './types.ts';
 
 const UNKNOWN: CommitmentRisk = { risk: 'unknown', shortQty: 0, earliestDate: null };
 const OK: CommitmentRisk = { risk: 'ok', shortQty: 0, earliestDate: null };

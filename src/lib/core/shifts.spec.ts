@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shiftAt, siteToday } from './shifts';
+import { shiftAt, siteToday } from './shifts.ts';
 
 describe('shiftAt', () => {
 	it('splits the day into early, late and night in the site zone', () => {

@@ -1,8 +1,8 @@
 // Shifts in a site's own time zone. A night shift (22–06) belongs to the date it starts on, so the
 // note written at 02:00 is filed under the previous evening, where the people on that shift look.
-import type { IsoDate } from '../contract/domain.js';
-import type { Shift } from '../contract/notifications.js';
-import { addDays } from './dates.js';
+import type { IsoDate } from '../contract/domain.ts';
+import type { Shift } from '../contract/notifications.ts';
+import { addDays } from './dates.ts';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,5 +1,5 @@
 // Inputs shared by the ATP, promise, risk and alert functions of the core.
-import type { CommitmentStatus, IsoDate, Risk } from '../contract/domain.js';
+import type { CommitmentStatus, IsoDate, Risk } from '../contract/domain.ts';
 
 /** One open inbound line (a ledger InboundLine is assignable to it). */
 export interface InboundSupply {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageText, isStale, nextQuietReload, pixelShift } from './wall-timing';
+import { ageText, isStale, nextQuietReload, pixelShift } from './wall-timing.ts';
 
 describe('wall timing', () => {
 	it('is stale only after two missed heartbeats', () => {

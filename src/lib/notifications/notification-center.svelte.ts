@@ -4,9 +4,9 @@ import type { NotificationPrefs, NotificationState } from '$lib/contract/notific
 import type { AlertMessage } from '$lib/contract/socket-events';
 import { concerns, pendingAfterReplay, summarise, SUMMARY_THRESHOLD, toastAction } from '$lib/core/notify';
 import { LiveFeed } from '$lib/realtime/live-feed.svelte';
-import { acknowledgeAlert } from './ack';
+import { acknowledgeAlert } from './ack.ts';
 import AlertToast from './AlertToast.svelte';
-import { TabCoordinator, type TabMessage } from './tab-coordinator';
+import { TabCoordinator, type TabMessage } from './tab-coordinator.ts';
 
 const KEY = Symbol('pb-notification-center');
 export const SNOOZE_MS = 15 * 60_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '../contract/domain';
-import { can, canSeeSite, changeEndsSessions, TOKEN_SCOPES, userChangeRefusal, type Action, type Principal, type TokenScope } from './access.policy';
+import { ROLES, type Role } from '../contract/domain.ts';
+import { can, canSeeSite, changeEndsSessions, TOKEN_SCOPES, userChangeRefusal, type Action, type Principal, type TokenScope } from './access.policy.ts';
 
 const token = (scope: TokenScope, board: string | null = null): Principal => ({ kind: 'token', tokenId: 't', name: 'n', scope, board, sites: null });
 const user = (role: Role, sites: string[] | null = null): Principal => ({

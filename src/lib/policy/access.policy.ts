@@ -1,6 +1,6 @@
 // Who may read and change what. Pure: the HTTP routes, the Socket.IO handlers and the Yjs endpoint
 // all ask this module, so there is exactly one answer per question.
-import type { Role } from '../contract/domain';
+import type { Role } from '../contract/domain.ts';
 
 export const TOKEN_SCOPES = ['ingest', 'read', 'display', 'metrics'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];

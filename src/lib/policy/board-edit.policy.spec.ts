@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CARD_KEYS } from '../contract/board';
-import type { Role } from '../contract/domain';
-import { cardEditRefusals, NOT_TEXT, type CardRecord } from './board-edit.policy';
-import { mayChange, type CommitmentField } from './commitment-fields.policy';
+import { CARD_KEYS } from '../contract/board.ts';
+import type { Role } from '../contract/domain.ts';
+import { cardEditRefusals, NOT_TEXT, type CardRecord } from './board-edit.policy.ts';
+import { mayChange, type CommitmentField } from './commitment-fields.policy.ts';
 
 const base: CardRecord = new Map<string, unknown>([
 	['customer', 'Acme'], ['sku', 'S-1'], ['qty', 4], ['requestedDate', '2027-01-10'], ['promisedDate', null],

@@ -1,9 +1,9 @@
 // What a client may do to one card of a board document. Pure: the server's board gate asks it for
 // every card an update touches, before the update reaches anyone; property tests drive it directly.
-import { CARD_KEYS, CARD_VALUE_SCHEMAS, REQUIRED_CARD_KEYS, type CardKey } from '../contract/board';
-import { COMMITMENT_ID_PATTERN } from '../contract/commitments';
-import type { Role } from '../contract/domain';
-import { fieldViolations, type CommitmentValues } from './commitment-fields.policy';
+import { CARD_KEYS, CARD_VALUE_SCHEMAS, REQUIRED_CARD_KEYS, type CardKey } from '../contract/board.ts';
+import { COMMITMENT_ID_PATTERN } from '../contract/commitments.ts';
+import type { Role } from '../contract/domain.ts';
+import { fieldViolations, type CommitmentValues } from './commitment-fields.policy.ts';
 
 /** What a card reader puts for notes that are not a Y.Text (a hand-crafted update). */
 export const NOT_TEXT = Symbol('notes is not a Y.Text');

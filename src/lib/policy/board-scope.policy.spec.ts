@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMMITMENT_ID_PATTERN, commitmentIdSchema } from '../contract/commitments';
-import type { Role } from '../contract/domain';
-import type { Principal } from './access.policy';
+import { COMMITMENT_ID_PATTERN, commitmentIdSchema } from '../contract/commitments.ts';
+import type { Role } from '../contract/domain.ts';
+import type { Principal } from './access.policy.ts';
 import {
 	boardRefusal,
 	intersectScopes,
@@ -14,7 +14,7 @@ import {
 	siteScopeRefusal,
 	sitesCover,
 	type SiteScope
-} from './board-scope.policy';
+} from './board-scope.policy.ts';
 
 const user = (role: Role, sites: string[] | null = null): Principal => ({ kind: 'user', userId: 'u', sessionId: 's', email: `${role}@x`, name: role, role, sites });
 const display = (board: string | null, sites: string[] | null): Principal => ({ kind: 'token', tokenId: 't', name: 'wall', scope: 'display', board, sites });

@@ -1,6 +1,6 @@
 // Boards and their site scope (CONTRACT "Additions of wave 2"). Pure, like the rest of the policy:
 // the Yjs endpoint, the board guard, the REST routes, the wall and the pages all ask this module.
-import { can, visibleSites, type Principal } from './access.policy';
+import { can, visibleSites, type Principal } from './access.policy.ts';
 
 /** Site codes a board (or a principal) is limited to; null means every site. */
 export type SiteScope = string[] | null;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '../contract/domain';
-import { COMMITMENT_FIELDS, fieldViolations, mayChange, OPS_FIELDS, SALES_FIELDS, type CommitmentValues } from './commitment-fields.policy';
+import { ROLES } from '../contract/domain.ts';
+import { COMMITMENT_FIELDS, fieldViolations, mayChange, OPS_FIELDS, SALES_FIELDS, type CommitmentValues } from './commitment-fields.policy.ts';
 
 const base: CommitmentValues = {
 	customer: 'Acme',

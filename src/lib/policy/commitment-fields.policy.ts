@@ -1,6 +1,6 @@
 // Field ownership on commitments (CONTRACT.md "Field ownership"). Pure: the REST routes and the board
 // document both ask this module which keys a role may change.
-import type { CommitmentStatus, Role } from '../contract/domain';
+import type { CommitmentStatus, Role } from '../contract/domain.ts';
 
 export const SALES_FIELDS = ['customer', 'sku', 'qty', 'requestedDate', 'priority'] as const;
 export const OPS_FIELDS = ['promisedDate', 'site', 'status'] as const;

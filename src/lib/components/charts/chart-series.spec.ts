@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dailyValues, dayRange, epochSeconds, sameValues, shortDate } from './chart-series';
+import { dailyValues, dayRange, epochSeconds, sameValues, shortDate } from './chart-series.ts';
 
 describe('chart series', () => {
 	it('a step holds from its date until the next one; before the first, the first value holds', () => {

@@ -18,4 +18,4 @@ export { default as Caption } from './Caption.svelte';
 export { default as Select } from './Select.svelte';
 export { default as Separator } from './Separator.svelte';
 export { default as Skeleton } from './Skeleton.svelte';
-export { cn, focusRing, type ClassValue, type WithElementRef } from './utils';
+export { cn, focusRing, type ClassValue, type WithElementRef } from './utils.ts';

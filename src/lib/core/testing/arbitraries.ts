@@ -1,10 +1,10 @@
 // fast-check generators for small, dense histories: few days and few lines, so collisions
 // (same date, same key, past dates, the fence day) happen often.
 import fc from 'fast-check';
-import type { CommitmentStatus, IsoDate } from '../../contract/domain.js';
-import { addDays } from '../dates.js';
-import type { LedgerEvent } from '../ledger.js';
-import type { AvailabilityInput, CommitmentDemand, InboundSupply } from '../types.js';
+import type { CommitmentStatus, IsoDate } from '../../contract/domain.ts';
+import { addDays } from '../dates.ts';
+import type { LedgerEvent } from '../ledger.ts';
+import type { AvailabilityInput, CommitmentDemand, InboundSupply } from '../types.ts';
 
 export const TODAY = '2026-03-10';
 

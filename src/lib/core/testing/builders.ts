@@ -1,7 +1,7 @@
 // Terse builders for hand-written cases: days are offsets from TODAY.
-import { addDays } from '../dates.js';
-import type { AvailabilityInput, CommitmentDemand, InboundSupply } from '../types.js';
-import { TODAY } from './arbitraries.js';
+import { addDays } from '../dates.ts';
+import type { AvailabilityInput, CommitmentDemand, InboundSupply } from '../types.ts';
+import { TODAY } from './arbitraries.ts';
 
 export { TODAY };
 export const day = (offset: number) => addDays(TODAY, offset);

@@ -1,9 +1,9 @@
 // A deliberately naive model of DESIGN.md's ATP rules: it walks the calendar one day at a time and
 // re-sums every line for every day. Slow and obviously right; the fast core is checked against it.
-import type { IsoDate } from '../../contract/domain.js';
-import { addDays, isIsoDate } from '../dates.js';
-import type { AvailabilityInput, CommitmentDemand, CommitmentRisk } from '../types.js';
-import type { PromiseResult } from '../promise.js';
+import type { IsoDate } from '../../contract/domain.ts';
+import { addDays, isIsoDate } from '../dates.ts';
+import type { AvailabilityInput, CommitmentDemand, CommitmentRisk } from '../types.ts';
+import type { PromiseResult } from '../promise.ts';
 
 const later = (a: IsoDate, b: IsoDate) => (a > b ? a : b);
 

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { boardIdSchema } from '$lib/contract/commitments';
 import { can } from '$lib/policy/access.policy';
-import { refusedAs } from '../../(app)/board/board-load';
+import { refusedAs } from '../../(app)/board/board-load.ts';
 
 /**
  * A wall screen. The Express layer authenticated `?token=` (display scope only) or the session

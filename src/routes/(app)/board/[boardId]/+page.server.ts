@@ -1,3 +1,3 @@
-import { loadBoard } from '../board-load';
+import { loadBoard } from '../board-load.ts';
 
 export const load = (event) => loadBoard(event, event.params.boardId);

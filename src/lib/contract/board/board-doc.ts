@@ -1,11 +1,11 @@
 // Reading and writing the board document (CONTRACT.md "Board documents"). Used by the board UI and
 // by the server (projection, field ownership, REST writes), so both agree on the layout.
 import * as Y from 'yjs';
-import { BOARD_MAPS, CARD_KEYS, type CardValues, type ComputedEntry } from '../contract/board';
-import { NOT_TEXT } from '../policy/board-edit.policy';
-import { setTextMinimal } from './text-diff';
+import { BOARD_MAPS, CARD_KEYS, type CardValues, type ComputedEntry } from '../board.ts';
+import { NOT_TEXT } from '../../policy/board-edit.policy.ts';
+import { setTextMinimal } from './text-diff.ts';
 
-export { NOT_TEXT, isCardKey } from '../policy/board-edit.policy';
+export { NOT_TEXT, isCardKey } from '../../policy/board-edit.policy.ts';
 
 export const commitmentsOf = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_MAPS.commitments);
 export const computedOf = (doc: Y.Doc) => doc.getMap<unknown>(BOARD_MAPS.computed);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { mapPosition, setTextMinimal, textSplice } from './text-diff';
+import { mapPosition, setTextMinimal, textSplice } from './text-diff.ts';
 
 describe('textSplice', () => {
 	it('finds the one splice between two texts', () => {

@@ -1,7 +1,7 @@
 // Between a board card (document values) and a relational commitment record. Pure.
-import { REQUIRED_CARD_KEYS, type CardValues } from '../contract/board';
-import type { Commitment } from '../contract/commitments';
-import { OPS_INITIAL } from '../policy/commitment-fields.policy';
+import { REQUIRED_CARD_KEYS, type CardValues } from '../board.ts';
+import type { Commitment } from '../commitments.ts';
+import { OPS_INITIAL } from '../../policy/commitment-fields.policy.ts';
 
 /** Fields compared and recorded in a card's history, in display order. */
 export const RECORD_FIELDS = ['customer', 'sku', 'qty', 'requestedDate', 'promisedDate', 'site', 'status', 'owner', 'priority', 'notes'] as const;
