@@ -1,5 +1,5 @@
 import { CoalescingRunner } from '../jobs/coalescing-runner.ts';
-import { type AlertMessage, type CommitmentRiskMessage, type OutboxTopic, type PositionMessage, type ReplayAnswer } from '../../src/lib/contract/socket-events.ts';
+import { type OutboxTopic, type ReplayAnswer } from '../../src/lib/contract/socket-events.ts';
 import type { Logger } from '../logger.ts';
 import { parseSequencedNote, type OutboxRepository, type OutboxRow } from '../repositories/outbox.repository.ts';
 import type { PbServer, PbSocket } from './socket.server.ts';

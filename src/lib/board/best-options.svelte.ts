@@ -1,5 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import { fetchOptions } from './options-client';
+import { fetchOptions } from './options-client.ts';
 
 /**
  * The best option's one-liner per card, fetched once per situation (`key` changes when the verdict or

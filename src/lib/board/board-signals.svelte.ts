@@ -1,5 +1,5 @@
 import type { DemandSignal } from '$lib/contract/signals';
-import { indexSignals, signalsAffecting, type BoardSignal } from './card-signals';
+import { indexSignals, signalsAffecting, type BoardSignal } from './card-signals.ts';
 
 /** How often an open, visible board asks for the signals again (no socket event carries them). */
 export const SIGNALS_REFRESH_MS = 10_000;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ComputedEntry } from '$lib/contract/board';
 import { REQUEST_MARK } from '$lib/contract/options';
-import { moveRow, sortRows, tableItems, toRow, weekOf, type TableItem, type TableRow } from './board-table';
+import { moveRow, sortRows, tableItems, toRow, weekOf, type TableItem, type TableRow } from './board-table.ts';
 import type { BoardCard } from './board-store.svelte';
 
 const verdict = (risk: ComputedEntry['risk']): ComputedEntry => ({ risk, shortQty: risk === 'short' ? 5 : 0, earliestDate: null, checkedAt: '2026-12-01T00:00:00Z' });

@@ -5,7 +5,7 @@ import type { CommitmentStatus, Risk } from '$lib/contract/domain';
 import { REQUEST_MARK } from '$lib/contract/options';
 import { addDays } from '$lib/core/dates';
 import type { BoardCard } from './board-store.svelte';
-import { shortDate } from './fields';
+import { shortDate } from './fields.ts';
 
 export const SORT_KEYS = ['customer', 'sku', 'site', 'qty', 'promisedDate', 'status', 'risk', 'requested', 'signals'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];

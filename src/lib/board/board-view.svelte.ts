@@ -1,4 +1,4 @@
-import { GROUPS, SORT_KEYS, type GroupBy, type SortKey, type TableSort } from './board-table';
+import { GROUPS, SORT_KEYS, type GroupBy, type SortKey, type TableSort } from './board-table.ts';
 
 export const VIEWS = ['lanes', 'table'] as const;
 export type BoardViewMode = (typeof VIEWS)[number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSignal, indexSignals, signalsAffecting, type BoardSignal } from './card-signals';
+import { describeSignal, indexSignals, signalsAffecting, type BoardSignal } from './card-signals.ts';
 
 const signal = (id: string, v: Partial<BoardSignal> = {}): BoardSignal => ({
 	id, sku: 'S1', site: 'A', kind: 'volume', customer: null, qty: 40, per: 'week', startDate: '2026-12-10', endDate: null, note: '', createdBy: 'sales', withdrawnAt: null, ...v
