@@ -3,6 +3,9 @@
 // the same run; and the server's heap per idle connection. Clients live in a child process
 // (bench/fanout.clients.ts) so the heap measured is the server's alone.
 import { fork, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -104,6 +107,28 @@ class PathRecorder {
 	}
 }
 
+/**
+ * The floor under our figure: heap per idle connection of a plain Socket.IO server (no auth, rooms or
+ * application state) in this process, with the same client process connecting the same way.
+ */
+async function bareSocketIoHeap(n: number): Promise<{ clients: number; bytesPerConnection: number }> {
+	const http = createServer();
+	const io = new Server(http, { serveClient: false });
+	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+	const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+	try {
+		const base = await settledHeap();
+		const clients = new Clients();
+		await clients.next('ready');
+		await clients.ask({ cmd: 'connect', url, token: 'none', n, concurrency: 50 }, 'connected');
+		const bytesPerConnection = ((await settledHeap()) - base) / n;
+		await clients.ask({ cmd: 'close' }, 'closed');
+		return { clients: n, bytesPerConnection };
+	} finally {
+		await new Promise<void>((resolve) => io.close(() => resolve()));
+	}
+}
+
 export async function fanoutBench(opts: { clients: number; heapAt: number[]; rounds: number }) {
 	const svc = await createTestServices('bench_fanout');
 	let node: RunningNode | null = null;
@@ -168,7 +193,7 @@ export async function fanoutBench(opts: { clients: number; heapAt: number[]; rou
 		feed.stop();
 		for (const total of opts.heapAt.filter((t) => t > opts.clients)) await connect(total);
 		await clients.ask({ cmd: 'close' }, 'closed');
-		return { clients: opts.clients, rounds: opts.rounds, phases, heap };
+		return { clients: opts.clients, rounds: opts.rounds, phases, heap, bareHeap: await bareSocketIoHeap(opts.clients) };
 	} finally {
 		await node?.close();
 		await svc.teardown();
@@ -186,7 +211,8 @@ export function reportFanout(r: Awaited<ReturnType<typeof fanoutBench>>) {
 			`    where the time goes (per stage, ms):`,
 			...p.stages.map((st) => `      ${st.name.padEnd(50)} p50 ${fmt(st.p50, 2).padStart(7)}  p99 ${fmt(st.p99, 2).padStart(7)}  (n ${st.n})`)
 		]),
-		...r.heap.map((h) => `  server heap per idle connection at ${h.clients}: ${fmt(h.bytesPerConnection / 1024, 1)} KiB`)
+		...r.heap.map((h) => `  server heap per idle connection at ${h.clients}: ${fmt(h.bytesPerConnection / 1024, 1)} KiB`),
+		`  baseline: plain Socket.IO server (no app code) at ${r.bareHeap.clients}: ${fmt(r.bareHeap.bytesPerConnection / 1024, 1)} KiB`
 	].join('\n');
 }
 
@@ -205,7 +231,15 @@ export function fanoutFigures(r: Awaited<ReturnType<typeof fanoutBench>>): Figur
 	}));
 	for (const h of r.heap) {
 		const kib = h.bytesPerConnection / 1024;
-		figures.push({ section: 'fanout', name: `server heap per idle Socket.IO connection at ${h.clients}`, value: kib, unit: 'KiB', target: '≤ 6 KiB', met: kib <= 6 });
+		figures.push({
+			section: 'fanout',
+			name: `server heap per idle Socket.IO connection at ${h.clients}`,
+			value: kib,
+			unit: 'KiB',
+			baseline: { name: 'plain Socket.IO server, no app code', value: r.bareHeap.bytesPerConnection / 1024, unit: 'KiB' },
+			target: '≤ 6 KiB',
+			met: kib <= 6
+		});
 	}
 	return figures;
 }

@@ -107,16 +107,21 @@ export class OutboxRelay {
 	private async pump(): Promise<void> {
 		const woken = this.woken ?? traceNow();
 		this.woken = undefined;
-		const stamped = await this.outbox.sequence(BATCH);
-		// What this node stamped right after what it sent needs no read (the common case on one node).
-		if (stamped.length > 0 && stamped.length < BATCH && this.deliver(stamped, woken)) return;
+		// What this node stamps right after what it sent needs no read (the common case on one node).
+		let stamped = await this.outbox.sequence(BATCH);
+		while (stamped.length > 0 && this.deliver(stamped, woken)) {
+			if (stamped.length < BATCH) return;
+			stamped = await this.outbox.sequence(BATCH);
+		}
 		for (;;) {
 			const rows = await this.outbox.after(this.lastSeq, BATCH);
 			if (tracing()) this.traceRows(rows, woken);
 			for (const row of rows) this.broadcast(row);
 			if (rows.length) this.lastSeq = rows[rows.length - 1].seq;
-			if (rows.length < BATCH) return;
+			if (rows.length < BATCH) break;
 		}
+		// A full stamp may have left rows unsequenced, and our own NOTIFY will not wake us for them.
+		if (stamped.length === BATCH) this.kick();
 	}
 	private traceRows(rows: OutboxRow[], woken: number): void {
 		const skus = rows.flatMap((r) => (r.topic === 'alert' && typeof r.payload.sku === 'string' ? [r.payload.sku] : []));

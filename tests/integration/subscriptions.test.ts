@@ -78,6 +78,25 @@ describe('subscribe with positions and alerts narrowed', () => {
 		for (const c of [narrow, wide, late]) c.socket.disconnect();
 	});
 
+	it('delivers the alerts of the named sites only', async () => {
+		await node.services_.sql`insert into skus (code, name, lead_time_days) values ('SUB-AL', 'Alerting', 10) on conflict do nothing`;
+		const narrow = await connected(opsCookie);
+		const wide = await connected(opsCookie);
+		const alerts: { site: string | null; seq: number }[] = [];
+		const all: { site: string | null; seq: number }[] = [];
+		narrow.socket.on('alert', (m) => alerts.push(m));
+		wide.socket.on('alert', (m) => all.push(m));
+		expect(await narrow.socket.emitWithAck('subscribe', { topics: ['alert'], alerts: { sites: ['A'] } })).toEqual({ topics: ['alert'], alerts: { sites: ['A'] } });
+		// A shipment from nothing on a SKU with a lead time projects a stockout: an alert at that site.
+		await postEvents(node, { id: 'sub-al-b', type: 'shipment', sku: 'SUB-AL', site: 'B', qty: 5, at });
+		await eventually(async () => all.find((m) => m.site === 'B'));
+		await postEvents(node, { id: 'sub-al-a', type: 'shipment', sku: 'SUB-AL', site: 'A', qty: 5, at });
+		await eventually(async () => alerts.find((m) => m.site === 'A'));
+		expect(alerts.filter((m) => m.site !== 'A')).toEqual([]);
+		narrow.socket.disconnect();
+		wide.socket.disconnect();
+	});
+
 	it('refuses sites outside the user, payloads over the caps, and unknown keys; a refused subscribe changes nothing', async () => {
 		const c = await connected(siteACookie);
 		expect(await c.socket.emitWithAck('subscribe', { topics: ['position'], positions: { sites: ['B'] } })).toEqual({ error: expect.stringContaining('B') });

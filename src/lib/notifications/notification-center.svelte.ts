@@ -3,7 +3,8 @@ import { toast } from 'svelte-sonner';
 import type { NotificationPrefs, NotificationState } from '$lib/contract/notifications';
 import type { AlertMessage } from '$lib/contract/socket-events';
 import { concerns, pendingAfterReplay, summarise, SUMMARY_THRESHOLD, toastAction } from '$lib/core/notify';
-import { LiveFeed } from '$lib/realtime/live-feed.svelte';
+import type { LiveFeed } from '$lib/realtime/live-feed.svelte';
+import type { Interest, Lease } from '$lib/realtime/lease';
 import { acknowledgeAlert } from './ack.ts';
 import AlertToast from './AlertToast.svelte';
 import { TabCoordinator, type TabMessage } from './tab-coordinator.ts';
@@ -19,13 +20,18 @@ interface Entry {
 
 /**
  * Live toasts for the signed-in person: new or escalated alerts that concern them (their saved
- * preferences), with acknowledge, open and snooze. One per tab, created by the root layout; the tabs
- * of one person share the toasts through a TabCoordinator so each shows once.
+ * preferences), with acknowledge, open and snooze. One per tab, created by the root layout on the
+ * tab's shared socket, subscribed to the alerts its preferences can concern; the tabs of one person
+ * share the toasts through a TabCoordinator so each shows once.
  */
 export class NotificationCenter {
 	prefs = $state<NotificationPrefs | null>(null);
 	canAck = $state(false);
+	/** The tab's socket while toasts run (its state is shown for support staff and tests). */
 	feed = $state.raw<LiveFeed | null>(null);
+	private lease: Lease | null = null;
+
+	constructor(private readonly shared: LiveFeed) {}
 	private tabs: TabCoordinator | null = null;
 	// Bookkeeping, not rendered state: the toasts are the rendering.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -50,12 +56,13 @@ export class NotificationCenter {
 		this.canAck = state.canAck;
 		this.tabs = new TabCoordinator(`pb-toasts:${state.user.email}`, (m) => this.onTab(m), () => this.render());
 		this.tabs.start();
-		const feed = (this.feed = new LiveFeed(undefined, { topics: ['alert'] }));
+		const lease = (this.lease = this.shared.join(interestOf(state.prefs), state.sinceSeq));
+		this.feed = this.shared;
 		this.stops.push(
-			feed.onAlert((m, meta) => (meta.replayed ? this.replayed.push(m) : this.handle(m))),
-			feed.onSynced(() => this.flushReplay())
+			lease.onAlert((m, meta) => (meta.replayed ? this.replayed.push(m) : this.handle(m))),
+			lease.onSynced(() => this.flushReplay()),
+			() => lease.leave()
 		);
-		feed.connect(state.sinceSeq);
 	}
 
 	/** A live alert message: pop, refresh or remove its toast. */
@@ -171,6 +178,8 @@ export class NotificationCenter {
 	/** After the person saved new preferences: toasts that no longer concern them go. */
 	updatePrefs(p: NotificationPrefs): void {
 		this.prefs = p;
+		// Sites added to the preferences replay from the last seq this lease saw, so nothing is missed.
+		this.lease?.update(interestOf(p), this.lease.since);
 		for (const [id, e] of this.entries) if (!concerns(p, e.alert)) this.entries.delete(id);
 		this.render();
 	}
@@ -179,7 +188,7 @@ export class NotificationCenter {
 		this.generation++;
 		for (const s of this.stops) s();
 		this.stops = [];
-		this.feed?.disconnect();
+		this.lease = null;
 		this.feed = null;
 		this.tabs?.stop();
 		this.tabs = null;
@@ -189,8 +198,14 @@ export class NotificationCenter {
 	}
 }
 
-export function provideNotificationCenter(): NotificationCenter {
-	return setContext(KEY, new NotificationCenter());
+/** Only the alerts the preferences can concern reach the tab: none when toasts are off, their sites when set. */
+function interestOf(p: NotificationPrefs): Interest {
+	if (!p.enabled) return { topics: [] };
+	return p.sites.length > 0 ? { topics: ['alert'], alerts: { sites: p.sites } } : { topics: ['alert'] };
+}
+
+export function provideNotificationCenter(feed: LiveFeed): NotificationCenter {
+	return setContext(KEY, new NotificationCenter(feed));
 }
 
 export function useNotificationCenter(): NotificationCenter | undefined {

@@ -1,3 +1,4 @@
+import { getContext, setContext } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
 import type {
 	AlertMessage,
@@ -5,14 +6,16 @@ import type {
 	CommitmentRiskMessage,
 	OutboxTopic,
 	PositionMessage,
-	ServerToClientEvents
+	ServerToClientEvents,
+	SubscribeRequest
 } from '$lib/contract/socket-events';
+import { Lease, unionOf, type Interest } from './lease.ts';
 
 export type ConnectionState = 'connected' | 'connecting' | 'disconnected';
 
 /** `replayed`: the message came in while catching up after a (re)connect, not live. */
-type Listener<T> = (msg: T, meta: { replayed: boolean }) => void;
-type Topic = 'position' | 'alert' | 'commitment';
+export type Listener<T> = (msg: T, meta: { replayed: boolean }) => void;
+type Topic = OutboxTopic;
 type Held = { topic: Topic; msg: { seq: number } };
 
 export interface SyncInfo {
@@ -36,6 +39,10 @@ export interface LiveFeedOptions {
  * (re)connect, so a tab that slept misses nothing; Socket.IO's connection-state recovery is not used
  * (it fails on long idle connections). While a replay runs, everything that arrives is held and then
  * applied in seq order once: a live message that beat the replay cannot make an older one look seen.
+ *
+ * A tab has one, shared through context (`provideLiveFeed`): each part of the page `join`s with what
+ * it shows and the seq its data was loaded at, and gets a Lease with a cursor of its own. The socket
+ * subscribes to the union of the leases, and a lease that joins replays from its own seq.
  */
 export class LiveFeed {
 	state = $state<ConnectionState>('connecting');
@@ -56,11 +63,55 @@ export class LiveFeed {
 	private readonly listeners = { position: new Set<Listener<PositionMessage>>(), alert: new Set<Listener<AlertMessage>>(), commitment: new Set<Listener<CommitmentRiskMessage>>() };
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private readonly syncListeners = new Set<(info: SyncInfo) => void>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	private readonly leases = new Set<Lease>();
+	/** A replay asked for while one runs (the server runs one per socket): from this seq, after it. */
+	private replayAgainFrom: number | null = null;
+	private replayRunning = false;
 
 	constructor(
 		private readonly auth?: { token: string },
 		private readonly opts: LiveFeedOptions = {}
 	) {}
+
+	/**
+	 * Shows `interest` from `sinceSeq` (the seq the caller's data was loaded at): connects the tab's
+	 * socket if it is the first, subscribes the socket to the union of every lease, and replays what
+	 * this one missed. `lease.leave()` narrows the subscription again.
+	 */
+	join(interest: Interest, sinceSeq: number): Lease {
+		const lease = new Lease(this, interest, sinceSeq);
+		this.leases.add(lease);
+		if (!this.socket) this.connect(sinceSeq);
+		else this.resubscribe(sinceSeq);
+		return lease;
+	}
+
+	/** Called by a lease whose interest changed (`widenFrom`: replay from there, for what it now adds). */
+	changed(lease: Lease, widenFrom: number | null): void {
+		if (!this.leases.has(lease)) return;
+		this.resubscribe(widenFrom);
+	}
+
+	/** Called by Lease.leave(). */
+	left(lease: Lease): void {
+		if (!this.leases.delete(lease)) return;
+		this.resubscribe(null);
+	}
+
+	/** What the socket should receive: the union of the leases, or everything the socket may see without any. */
+	private subscription(): SubscribeRequest | null {
+		if (this.leases.size === 0) return this.opts.topics ? { topics: this.opts.topics } : null;
+		return unionOf([...this.leases].map((l) => l.interest));
+	}
+
+	private resubscribe(replayFrom: number | null): void {
+		const socket = this.socket;
+		if (!socket?.connected) return; // the (re)connect subscribes and replays
+		const sub = this.subscription();
+		if (sub) socket.emit('subscribe', sub);
+		if (replayFrom !== null) this.replay(replayFrom);
+	}
 
 	connect(sinceSeq: number): void {
 		if (this.socket) return;
@@ -77,7 +128,12 @@ export class LiveFeed {
 		socket.on('connect', () => {
 			this.refusals = 0;
 			this.downSince = null;
-			this.replay();
+			this.replayRunning = false;
+			this.replayAgainFrom = null;
+			const sub = this.subscription();
+			// Before replay, which then replays these topics only (the server handles a socket's events in order).
+			if (sub) socket.emit('subscribe', sub);
+			this.replay(Math.min(this.lastSeq, ...[...this.leases].map((l) => l.since)));
 		});
 		socket.on('disconnect', (reason) => {
 			this.down();
@@ -110,17 +166,21 @@ export class LiveFeed {
 		this.retryTimer = setTimeout(() => this.socket?.connect(), base * (0.5 + Math.random()));
 	}
 
-	private replay(): void {
+	private replay(sinceSeq: number): void {
 		const socket = this.socket;
 		if (!socket) return;
-		this.state = 'connecting';
+		if (this.replayRunning) {
+			this.replayAgainFrom = Math.min(this.replayAgainFrom ?? sinceSeq, sinceSeq);
+			return;
+		}
+		this.replayRunning = true;
+		if (this.state !== 'connected') this.state = 'connecting';
 		this.held ??= [];
-		// Before replay, which then replays these topics only (the server handles a socket's events in order).
-		if (this.opts.topics) socket.emit('subscribe', { topics: this.opts.topics });
-		socket.emit('replay', { sinceSeq: this.lastSeq }, (answer) => {
+		socket.emit('replay', { sinceSeq }, (answer) => {
 			if (this.socket !== socket) return;
+			this.replayRunning = false;
 			if ('error' in answer) {
-				setTimeout(() => socket.connected && this.replay(), 2000 * (0.5 + Math.random()));
+				setTimeout(() => socket.connected && this.replay(sinceSeq), 2000 * (0.5 + Math.random()));
 				return;
 			}
 			const held = (this.held ?? []).sort((a, b) => a.msg.seq - b.msg.seq);
@@ -128,11 +188,17 @@ export class LiveFeed {
 			let replayed = 0;
 			for (const h of held) if (this.apply(h.topic, h.msg, true)) replayed++;
 			this.lastSeq = Math.max(this.lastSeq, answer.upTo);
+			for (const l of this.leases) l.caughtUp(answer.upTo);
 			this.state = 'connected';
 			this.lastUpdateAt = Date.now();
 			// A connect is as good as a beat: staleness restarts from here.
 			this.lastHeartbeatAt = Date.now();
-			for (const l of this.syncListeners) l({ replayed, truncated: answer.truncated === true });
+			const info = { replayed, truncated: answer.truncated === true };
+			for (const l of this.syncListeners) l(info);
+			for (const l of this.leases) l.synced(info);
+			const again = this.replayAgainFrom;
+			this.replayAgainFrom = null;
+			if (again !== null) this.replay(again);
 		});
 	}
 
@@ -142,7 +208,10 @@ export class LiveFeed {
 	}
 
 	private apply(topic: Topic, msg: { seq: number }, replayed: boolean): boolean {
-		if (msg.seq <= this.lastSeq) return false;
+		// Each lease keeps its own cursor: a replay for one that joined late is news to it alone.
+		let news = false;
+		for (const l of this.leases) news = l.offer(topic, msg, replayed) || news;
+		if (msg.seq <= this.lastSeq) return news;
 		this.lastSeq = msg.seq;
 		this.lastUpdateAt = Date.now();
 		for (const l of this.listeners[topic] as Set<Listener<typeof msg>>) l(msg, { replayed });
@@ -171,10 +240,24 @@ export class LiveFeed {
 	}
 
 	disconnect(): void {
+		this.leases.clear();
 		clearTimeout(this.retryTimer);
 		this.socket?.disconnect();
 		this.socket = null;
 		this.held = null;
 		this.state = 'disconnected';
 	}
+}
+
+const KEY = Symbol('pb-live-feed');
+
+/** The tab's one socket, created by the root layout; it connects when the first part of a page joins. */
+export function provideLiveFeed(): LiveFeed {
+	return setContext(KEY, new LiveFeed());
+}
+
+export function useLiveFeed(): LiveFeed {
+	const feed = getContext<LiveFeed | undefined>(KEY);
+	if (!feed) throw new Error('useLiveFeed() outside the root layout');
+	return feed;
 }
