@@ -4,7 +4,7 @@
 // the one-node and two-node figures differ by the relay alone, not by who shares an event loop.
 import { Redis } from 'ioredis';
 import * as Y from 'yjs';
-import { boardClient, type BoardClient } from '../tests/support/board.ts';
+import { boardClient, type BoardClient } from '../tests/support/yjs.ts';
 import { startWebNode } from '../tests/support/cluster.ts';
 import { putCard } from '../src/lib/contract/board/board-doc.ts';
 import { summary } from './stats.ts';

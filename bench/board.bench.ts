@@ -15,7 +15,7 @@ import { startNode, type RunningNode } from '../server/node.ts';
 import { startBoardSync } from '../server/realtime/board/board-sync.ts';
 import { BoardDocuments } from '../server/realtime/yjs/board-documents.ts';
 import { createBoardDocumentsRepository } from '../server/repositories/board-documents.repository.ts';
-import { boardClient, type BoardClient } from '../tests/support/board.ts';
+import { boardClient, type BoardClient } from '../tests/support/yjs.ts';
 import { createTestServices } from '../tests/support/services.ts';
 import { fmt, summary } from './stats.ts';
 import { benchCard, crowds, redisHopBaseline } from './board-cluster.bench.ts';

@@ -1,30 +1,25 @@
 import { invalidateAll } from '$app/navigation';
 import { toast } from 'svelte-sonner';
-import type { ApiError } from '$lib/contract/api';
+import { api, ApiFailure, type ApiArgs, type ApiResponse, type ApiRoute } from '$lib/api-client';
+
+/** How every page shows a refusal: its sentence, and each field it names underneath. */
+export function showFailure(err: unknown): void {
+	if (!(err instanceof ApiFailure)) throw err;
+	toast.error(err.message, err.details.length ? { description: err.details.join('; ') } : undefined);
+}
 
 /**
- * A JSON call to the REST API from a page (same origin: the browser sends the session cookie and
- * Origin). A refusal is toasted with every field it names; a success reloads the page data.
+ * A change made from a page: a refusal is toasted (showFailure) and answers null; a success reloads
+ * the page data and answers the body (an empty object when there is none, so it is always truthy).
  */
-export async function apiCall<T = unknown>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T | null> {
-	let res: Response;
+export async function apiCall<R extends ApiRoute>(route: R, ...args: ApiArgs<R>): Promise<ApiResponse<R> | null> {
+	let data: ApiResponse<R>;
 	try {
-		res = await fetch(path, {
-			method,
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body)
-		});
-	} catch {
-		toast.error('The server did not answer. Try again.');
-		return null;
-	}
-	const text = await res.text();
-	const data = text ? (JSON.parse(text) as T & ApiError) : null;
-	if (!res.ok) {
-		const detail = data?.errors?.map((e) => `${e.path ? `${e.path}: ` : ''}${e.message}`).join('; ');
-		toast.error(data?.error ?? `Refused (${res.status})`, detail ? { description: detail } : undefined);
+		data = await api(route, ...args);
+	} catch (err) {
+		showFailure(err);
 		return null;
 	}
 	await invalidateAll();
-	return (data ?? ({} as T)) as T;
+	return (data ?? {}) as ApiResponse<R>;
 }

@@ -4,7 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/lib/core/dates.ts';
 import { launchChromium, signIn } from '../support/browser.ts';
-import { eventually, postEvents } from '../support/node.ts';
+import { postEvents } from '../support/node.ts';
+import { waitForValue } from '../support/wait.ts';
 import { createUser, spawnTestNode, type SpawnedNode } from '../support/process.ts';
 
 let node: SpawnedNode;
@@ -28,7 +29,7 @@ beforeAll(async () => {
 		{ id: 'w2', type: 'po', sku: 'K-1', site: 'WEST', qty: 30, po: 'PO-WEST-7', eta: D(-3), at: at(-12) }
 	]);
 	expect(res.status).toBe(202);
-	await eventually(async () => {
+	await waitForValue(async () => {
 		const rows = await sql`select 1 from positions where sku = 'K-1'`;
 		const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from position_dirty where dirty_since is not null`;
 		return rows.length === 2 && n === 0;

@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, signIn } from '../support/browser.ts';
-import { eventually, postEvents } from '../support/node.ts';
+import { postEvents } from '../support/node.ts';
+import { waitForValue } from '../support/wait.ts';
 import { createUser, spawnTestNode, type SpawnedNode } from '../support/process.ts';
 
 let node: SpawnedNode;
@@ -10,7 +11,7 @@ beforeAll(async () => {
 	[node, browser] = await Promise.all([spawnTestNode('stocklive'), launchChromium()]);
 	await createUser(node.db, 'ops@test.local', 'ops');
 	await postEvents(node, { id: 'seed-1', type: 'count', sku: 'LIVE-1', site: 'WH', qty: 40, at: '2026-11-01T08:00:00Z' });
-	await eventually(async () => {
+	await waitForValue(async () => {
 		const [row] = await node.db.sql`select on_hand from positions where sku = 'LIVE-1' and site = 'WH'`;
 		return row?.onHand === 40;
 	});

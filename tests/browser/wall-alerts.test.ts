@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrangeSlip, D, displayToken, liveAlerts, postCommitment, sessionCookie, settled } from '../support/alerts.ts';
 import { launchChromium, signIn } from '../support/browser.ts';
-import { eventually } from '../support/node.ts';
+import { waitForValue } from '../support/wait.ts';
 import { createUser, spawnTestNode, type SpawnedNode } from '../support/process.ts';
 
 let node: SpawnedNode;
@@ -34,13 +34,16 @@ async function opsPage(context?: BrowserContext, path = '/alerts'): Promise<Page
 	await recordToasts(page);
 	// Every WebSocket the page opens, so a test can cut them like a dropped Wi-Fi would.
 	await page.addInitScript(() => {
-		const w = window as unknown as { __ws: WebSocket[] };
+		const w = window as unknown as { __ws: WebSocket[]; __frames: string[] };
 		w.__ws = [];
+		// What arrived, so a test can wait for a message before asserting what the page did not show.
+		w.__frames = [];
 		const Native = window.WebSocket;
 		window.WebSocket = class extends Native {
 			constructor(url: string | URL, protocols?: string | string[]) {
 				super(url, protocols);
 				w.__ws.push(this);
+				this.addEventListener('message', (e) => typeof e.data === 'string' && w.__frames.push(e.data));
 			}
 		};
 	});
@@ -105,14 +108,16 @@ describe('alert toasts', () => {
 		const first = await opsPage(undefined, '/stock');
 		const second = await opsPage(first.context(), '/alerts');
 		await slip();
-		await eventually(async () => (await toasts(second).count()) === 3, 5000);
-		await new Promise((r) => setTimeout(r, 500));
+		await waitForValue(async () => (await toasts(second).count()) === 3, 5000);
+		// The first tab has received all three alerts too; it shows none of them.
+		const ids = (await liveAlerts(node.db, 'B1')).map((a) => a.id);
+		await expect.poll(() => first.evaluate((want) => want.every((id) => (window as unknown as { __frames: string[] }).__frames.some((f) => f.includes(id))), ids), { timeout: 5000 }).toBe(true);
 		expect(await toasts(first).count()).toBe(0);
 		// Closing it in one tab closes it for the person: the other tab, brought forward, does not show it again.
 		await toasts(second, 'critical').getByRole('button', { name: 'Close' }).click();
 		await first.bringToFront();
 		await first.evaluate(() => window.dispatchEvent(new Event('focus')));
-		await eventually(async () => (await toasts(first).count()) === 2, 5000);
+		await waitForValue(async () => (await toasts(first).count()) === 2, 5000);
 		expect(await toasts(first, 'critical').count()).toBe(0);
 		await first.context().close();
 	});
@@ -128,14 +133,17 @@ describe('alert toasts', () => {
 		await settled(node.db);
 		const opened = await liveAlerts(node.db, 'C1');
 		expect(opened).toHaveLength(3);
-		await new Promise((r) => setTimeout(r, 500));
+		// Committed and still cut off: nothing can have reached the page.
+		expect(await page.getByTestId('connection').getAttribute('data-state')).toBe('disconnected');
 		expect(await toasts(page).count()).toBe(0);
 
 		await page.context().setOffline(false);
 		const ids = opened.map((a) => a.id).sort();
 		const shown = async (selector: string) => (await page.locator(selector).evaluateAll((els) => els.map((e) => e.getAttribute('data-alert-id')))).filter((id) => ids.includes(id!)).sort();
-		await eventually(async () => (await shown('[data-testid=alert-toast]')).length >= 3 && (await shown('[data-testid=alert-row]')).length >= 3, 30_000);
-		await new Promise((r) => setTimeout(r, 1000));
+		await waitForValue(async () => (await shown('[data-testid=alert-toast]')).length >= 3 && (await shown('[data-testid=alert-row]')).length >= 3, 30_000);
+		// Replayed and live again: a second copy of any of them would have come before this.
+		await expect.poll(() => page.getByTestId('toast-feed').getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
+		await expect.poll(() => page.getByTestId('connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
 		expect(await shown('[data-testid=alert-toast]')).toEqual(ids);
 		expect(await shown('[data-testid=alert-row]')).toEqual(ids);
 		await page.context().close();

@@ -4,7 +4,8 @@ import type { AlertMessage, ClientToServerEvents, HeartbeatMessage, ServerToClie
 import type { HandoffNote, NotificationState, WallSnapshot } from '../../src/lib/contract/notifications.ts';
 import { addDays } from '../../src/lib/core/dates.ts';
 import { api, userCookie } from '../support/api.ts';
-import { eventually, postEvents, startTestNode, type TestNode } from '../support/node.ts';
+import { postEvents, startTestNode, type TestNode } from '../support/node.ts';
+import { waitForValue } from '../support/wait.ts';
 
 let node: TestNode;
 let ops: string;
@@ -79,7 +80,7 @@ describe('alerts for toasts and walls', () => {
 		]);
 		const created = await api(node, ops, 'POST', '/api/commitments', { id: 'C1', customer: 'Acme', sku: 'K', qty: 90, requestedDate: D(1), promisedDate: D(1), site: 'S', status: 'confirmed' });
 		expect(created.status).toBe(201);
-		const critical = await eventually(async () => got.find((m) => m.kind === 'commitment_short' && m.change === 'opened'));
+		const critical = await waitForValue(async () => got.find((m) => m.kind === 'commitment_short' && m.change === 'opened'));
 		expect(critical).toMatchObject({ severity: 'critical', status: 'open', acknowledgedAt: null });
 
 		const snap = (await (await bearer(display, '/api/wall/main')).json()) as WallSnapshot;
@@ -91,7 +92,7 @@ describe('alerts for toasts and walls', () => {
 		expect(snap.sinceSeq).toBeGreaterThanOrEqual(critical.seq);
 
 		expect((await api(node, ops, 'POST', `/api/alerts/${critical.id}/ack`)).status).toBe(200);
-		const acked = await eventually(async () => got.find((m) => m.id === critical.id && m.change === 'acknowledged'));
+		const acked = await waitForValue(async () => got.find((m) => m.id === critical.id && m.change === 'acknowledged'));
 		expect(acked).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'ops@live.local' });
 		expect(Date.parse(acked.acknowledgedAt!)).toBeGreaterThan(Date.now() - 60_000);
 		wall.disconnect();
@@ -117,7 +118,7 @@ describe('delivery that misses nothing', () => {
 		const beats: HeartbeatMessage[] = [];
 		s.on('heartbeat', (b) => beats.push(b));
 		await connected(s);
-		await eventually(async () => beats.length >= 2, 3000);
+		await waitForValue(async () => beats.length >= 2, 3000);
 		expect(beats[0].every).toBe(300);
 		s.disconnect();
 	});
@@ -131,13 +132,13 @@ describe('delivery that misses nothing', () => {
 		expect(await s.emitWithAck('subscribe', { topics: ['gossip'] } as never)).toEqual({ error: expect.stringContaining('topics') });
 		await s.emitWithAck('replay', { sinceSeq: 0 });
 		await postEvents(node, { id: 'sub-1', type: 'shipment', sku: 'K', site: 'S', qty: 100, at: `${D(0)}T07:00:00Z` });
-		await eventually(async () => topics.filter((t) => t === 'alert').length >= 3);
+		await waitForValue(async () => topics.filter((t) => t === 'alert').length >= 3);
 		expect(new Set(topics)).toEqual(new Set(['alert']));
 		s.disconnect();
 	});
 
 	it('prunes old outbox rows and tells a client that was away longer that its replay is incomplete', async () => {
-		await eventually(async () => {
+		await waitForValue(async () => {
 			const [{ n }] = await node.services_.sql<{ n: number }[]>`select count(*)::int as n from position_dirty where dirty_since is not null`;
 			return n === 0;
 		});

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addDays } from '../../src/lib/core/dates.ts';
 import { createBoardDocumentsRepository } from '../../server/repositories/board-documents.repository.ts';
-import { addCard, boardClient, card, docHash, type BoardClient } from '../support/board.ts';
-import { eventually } from '../support/node.ts';
+import { addCard, boardClient, card, docHash, type BoardClient } from '../support/yjs.ts';
+import { waitForValue } from '../support/wait.ts';
 import { createUser, spawnTestNode, type SpawnedNode } from '../support/process.ts';
 
 let node: SpawnedNode;
@@ -65,10 +65,10 @@ describe('board documents across kill -9', () => {
 		for (let round = 0; round < 3; round++) edit(a, round);
 		const t0 = Date.now();
 		const own = Y.decodeStateVector(Y.encodeStateVector(a.doc)).get(a.doc.clientID)!;
-		await eventually(async () => (Y.decodeStateVector(Y.encodeStateVector(await stored('durable'))).get(a.doc.clientID) ?? 0) >= own, 5000, 10);
+		await waitForValue(async () => (Y.decodeStateVector(Y.encodeStateVector(await stored('durable'))).get(a.doc.clientID) ?? 0) >= own, 5000, 10);
 		const ownMs = Date.now() - t0;
 		// Then the server's own follow-ups (verdicts into `computed`) are stored too: the whole document.
-		await eventually(async () => docHash(await stored('durable')) === docHash(a.doc), 5000, 20);
+		await waitForValue(async () => docHash(await stored('durable')) === docHash(a.doc), 5000, 20);
 		console.log(`our edits persisted ${ownMs} ms after the last one; the whole document (with the server's writes) after ${Date.now() - t0} ms`);
 		const before = docHash(a.doc);
 		a.destroy(); // the server alone must have it: no client is left to resend anything
@@ -80,7 +80,7 @@ describe('board documents across kill -9', () => {
 		expect(docHash(b.doc)).toBe(before);
 		expect(b.commitments.size).toBe(30);
 		// The table follows the document again, even for edits the projection had not stored yet.
-		await eventually(async () => {
+		await waitForValue(async () => {
 			const rows = await node.db.sql<{ id: string; qty: number }[]>`select id, qty from commitments where board_id = 'durable'`;
 			return rows.length === 30 && rows.filter((r) => r.qty === 99).length === 3;
 		});
@@ -95,7 +95,7 @@ describe('board documents across kill -9', () => {
 		await node.restart();
 		const b = client('inflight');
 		await b.synced;
-		await eventually(async () => b.commitments.size === 10 && (card(b, 'k7-5')?.get('notes') as Y.Text | undefined)?.toString() === 'typed in round 7');
-		await eventually(async () => docHash(await stored('inflight')) === docHash(a.doc) && docHash(a.doc) === docHash(b.doc), 10_000);
+		await waitForValue(async () => b.commitments.size === 10 && (card(b, 'k7-5')?.get('notes') as Y.Text | undefined)?.toString() === 'typed in round 7');
+		await waitForValue(async () => docHash(await stored('inflight')) === docHash(a.doc) && docHash(a.doc) === docHash(b.doc), 10_000);
 	});
 });

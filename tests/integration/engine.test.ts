@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/lib/core/dates.ts';
 import { api, userCookie } from '../support/api.ts';
-import { eventually, postEvents, startTestNode, type TestNode } from '../support/node.ts';
+import { postEvents, startTestNode, type TestNode } from '../support/node.ts';
+import { waitForValue } from '../support/wait.ts';
 
 let node: TestNode;
 let ops: string;
@@ -20,7 +21,7 @@ interface AlertRow {
 
 /** Waits until every pair is recomputed (nothing dirty), then returns. */
 async function settled(): Promise<void> {
-	await eventually(async () => {
+	await waitForValue(async () => {
 		const [{ n }] = await node.services_.sql<{ n: number }[]>`select count(*)::int as n from position_dirty where dirty_since is not null`;
 		return n === 0;
 	});

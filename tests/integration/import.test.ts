@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/lib/core/dates.ts';
 import { userCookie } from '../support/api.ts';
-import { eventually, startTestNode, type TestNode } from '../support/node.ts';
+import { startTestNode, type TestNode } from '../support/node.ts';
+import { waitForValue } from '../support/wait.ts';
 
 let a: TestNode;
 let b: TestNode;
@@ -25,7 +26,7 @@ async function exported(node: TestNode, list: string): Promise<string> {
 }
 
 async function settled(node: TestNode): Promise<void> {
-	await eventually(async () => {
+	await waitForValue(async () => {
 		const [{ n }] = await node.services_.sql<{ n: number }[]>`select count(*)::int as n from position_dirty where dirty_since is not null`;
 		return n === 0;
 	}, 30_000);

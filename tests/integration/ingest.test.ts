@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, postEvents, startTestNode, type TestNode } from '../support/node.ts';
+import { postEvents, startTestNode, type TestNode } from '../support/node.ts';
+import { waitForValue } from '../support/wait.ts';
 
 let node: TestNode;
 beforeAll(async () => {
@@ -45,18 +46,18 @@ describe('POST /api/events', () => {
 		expect(await first.json()).toEqual({ accepted: 2, duplicates: 0 });
 		const second = await postEvents(node, batch);
 		expect(await second.json()).toEqual({ accepted: 0, duplicates: 2 });
-		expect(await eventually(() => onHand('DUP', 'S1'))).toBe(7);
+		expect(await waitForValue(() => onHand('DUP', 'S1'))).toBe(7);
 	});
 
 	it('applies out-of-order events in event-time order', async () => {
 		// A count at 08:05 says 50; a receipt at 08:10 adds 5. Posted backwards, the answer is still 55.
 		await postEvents(node, { id: 'ooo-2', type: 'receipt', sku: 'OOO', site: 'S1', qty: 5, at: at(10) });
-		await eventually(() => onHand('OOO', 'S1'));
+		await waitForValue(() => onHand('OOO', 'S1'));
 		await postEvents(node, { id: 'ooo-1', type: 'count', sku: 'OOO', site: 'S1', qty: 50, at: at(5) });
-		await eventually(async () => (await onHand('OOO', 'S1')) === 55);
+		await waitForValue(async () => (await onHand('OOO', 'S1')) === 55);
 		// A receipt dated before the count is superseded by the count.
 		await postEvents(node, { id: 'ooo-0', type: 'receipt', sku: 'OOO', site: 'S1', qty: 99, at: at(1) });
-		await eventually(async () => {
+		await waitForValue(async () => {
 			const [row] = await node.services_.sql`select clean_gen, dirty_gen from position_dirty where sku = 'OOO'`;
 			return row.cleanGen === row.dirtyGen;
 		});
@@ -72,7 +73,7 @@ describe('POST /api/events', () => {
 			.join('\n');
 		const res = await postEvents(node, null, { raw: ndjson, contentType: 'application/x-ndjson' });
 		expect(res.status).toBe(202);
-		expect(await eventually(() => onHand('NEW-SKU', 'NEW-SITE'))).toBe(3);
+		expect(await waitForValue(() => onHand('NEW-SKU', 'NEW-SITE'))).toBe(3);
 		const sites = await node.services_.sql`select code, provisional from sites order by code`;
 		expect(sites.filter((s) => s.code === 'NEW-SITE' || s.code === 'OTHER').every((s) => s.provisional)).toBe(true);
 		const [sku] = await node.services_.sql`select provisional, lead_time_days from skus where code = 'NEW-SKU'`;
@@ -119,8 +120,8 @@ describe('order independence', () => {
 		];
 		for (const e of history('INORDER')) await postEvents(node, e);
 		for (const e of history('BACKWARDS').reverse()) await postEvents(node, e);
-		const inOrder = await eventually(() => onHand('INORDER', 'S1'));
-		await eventually(async () => (await onHand('BACKWARDS', 'S1')) !== undefined && (await node.services_.sql`select 1 from position_dirty where sku = 'BACKWARDS' and dirty_since is null`).length === 1);
+		const inOrder = await waitForValue(() => onHand('INORDER', 'S1'));
+		await waitForValue(async () => (await onHand('BACKWARDS', 'S1')) !== undefined && (await node.services_.sql`select 1 from position_dirty where sku = 'BACKWARDS' and dirty_since is null`).length === 1);
 		expect(inOrder).toBe(30);
 		expect(await onHand('BACKWARDS', 'S1')).toBe(inOrder);
 	});

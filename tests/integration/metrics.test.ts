@@ -3,7 +3,8 @@ import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/lib/core/dates.ts';
 import { api, userCookie } from '../support/api.ts';
-import { eventually, postEvents, startTestNode, TEST_INGEST_TOKEN, type TestNode } from '../support/node.ts';
+import { postEvents, startTestNode, TEST_INGEST_TOKEN, type TestNode } from '../support/node.ts';
+import { waitForValue } from '../support/wait.ts';
 import { parsePrometheusText, sampleValue, type Family } from '../support/prometheus-text.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 
@@ -91,8 +92,8 @@ describe('GET /metrics', () => {
 		];
 		expect((await postEvents(node, events)).status).toBe(202);
 		expect((await postEvents(node, [events[0]])).status).toBe(202);
-		await eventually(async () => rx.received.length > 0);
-		const after = await eventually(async () => {
+		await waitForValue(async () => rx.received.length > 0);
+		const after = await waitForValue(async () => {
 			const f = await scrape();
 			return v(f, 'pb_recompute_job_seconds_count') > v(before, 'pb_recompute_job_seconds_count') && v(f, 'pb_webhook_deliveries_total', { outcome: 'delivered' }) > 0 && f;
 		});
@@ -118,7 +119,7 @@ describe('GET /metrics', () => {
 		expect(v(boards, 'pb_boards_loaded')).toBeGreaterThanOrEqual(1);
 		expect(v(boards, 'pb_board_cards', { board: 'main' })).toBe(1);
 		expect(v(boards, 'pb_board_document_bytes', { board: 'main' })).toBeGreaterThan(50);
-		await eventually(async () => v(await scrape(), 'pb_outbox_lag_rows') === 0);
+		await waitForValue(async () => v(await scrape(), 'pb_outbox_lag_rows') === 0);
 
 		// The Grafana dashboard in docs/ asks only for series this node exposes.
 		const dashboard = readFileSync(new URL('../../docs/grafana-promiseboard.json', import.meta.url), 'utf8');

@@ -5,7 +5,8 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { putCard } from '../../src/lib/contract/board/board-doc.ts';
 import type { ClientToServerEvents, PositionMessage, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
-import { eventually, postEvents, startTestNode, type TestNode } from '../support/node.ts';
+import { postEvents, startTestNode, type TestNode } from '../support/node.ts';
+import { waitForValue } from '../support/wait.ts';
 
 let node: TestNode;
 let opsCookie: string;
@@ -51,9 +52,9 @@ describe('Socket.IO position feed', () => {
 			socket.on('connect_error', reject);
 		});
 		await postEvents(node, { id: 'rt-1', type: 'receipt', sku: 'RT', site: 'A', qty: 7, at: '2026-11-01T08:00:00Z' });
-		await eventually(async () => got.find((m) => m.sku === 'RT' && m.onHand === 7));
+		await waitForValue(async () => got.find((m) => m.sku === 'RT' && m.onHand === 7));
 		await postEvents(node, { id: 'rt-2', type: 'shipment', sku: 'RT', site: 'A', qty: 2, at: '2026-11-01T09:00:00Z' });
-		await eventually(async () => got.find((m) => m.sku === 'RT' && m.onHand === 5));
+		await waitForValue(async () => got.find((m) => m.sku === 'RT' && m.onHand === 5));
 		const seqs = got.map((m) => m.seq);
 		expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
 		expect(new Set(seqs).size).toBe(seqs.length);
@@ -97,9 +98,9 @@ describe('Yjs endpoint', () => {
 		const pa = new WebsocketProvider(node.url.replace('http', 'ws') + '/yjs', 'main', a, opts);
 		const pb = new WebsocketProvider(node.url.replace('http', 'ws') + '/yjs', 'main', b, opts);
 		try {
-			await eventually(async () => pa.synced && pb.synced);
+			await waitForValue(async () => pa.synced && pb.synced);
 			a.transact(() => putCard(a, 'c-1', { customer: 'Acme', sku: 'RT-1', qty: 1, requestedDate: '2027-01-10' }));
-			await eventually(async () => (b.getMap('commitments').get('c-1') as Y.Map<string> | undefined)?.get('customer') === 'Acme');
+			await waitForValue(async () => (b.getMap('commitments').get('c-1') as Y.Map<string> | undefined)?.get('customer') === 'Acme');
 		} finally {
 			pa.destroy();
 			pb.destroy();

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/lib/core/dates.ts';
 import { api, userCookie } from '../support/api.ts';
-import { eventually, postEvents, startTestNode, type TestNode } from '../support/node.ts';
+import { postEvents, startTestNode, type TestNode } from '../support/node.ts';
+import { waitForValue } from '../support/wait.ts';
 
 let node: TestNode;
 let ops: string;
@@ -26,7 +27,7 @@ interface Availability {
 }
 
 async function settled(): Promise<void> {
-	await eventually(async () => {
+	await waitForValue(async () => {
 		const [{ n }] = await node.services_.sql<{ n: number }[]>`select count(*)::int as n from position_dirty where dirty_since is not null`;
 		return n === 0;
 	});
@@ -74,7 +75,7 @@ describe('demand signals', () => {
 		signalId = created.body.id;
 
 		// 100 on hand, 30 a week from today: 70 today, 40 on D7, 10 on D14 (the fence): below 20.
-		const [alert] = await eventually(async () => {
+		const [alert] = await waitForValue(async () => {
 			const a = await liveAlerts('forecast_below_safety_stock');
 			return a.length ? a : null;
 		});
@@ -110,7 +111,7 @@ describe('demand signals', () => {
 	it('withdrawing the signal clears the alert', async () => {
 		const res = await api(node, sales, 'POST', `/api/signals/${signalId}/withdraw`);
 		expect(res.status).toBe(200);
-		await eventually(async () => (await liveAlerts('forecast_below_safety_stock')).length === 0);
+		await waitForValue(async () => (await liveAlerts('forecast_below_safety_stock')).length === 0);
 	});
 });
 

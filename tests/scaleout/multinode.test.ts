@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays } from '../../src/lib/core/dates.ts';
 import { createBoardDocumentsRepository } from '../../server/repositories/board-documents.repository.ts';
 import * as Y from 'yjs';
-import { addCard, docHash } from '../support/board.ts';
+import { addCard, docHash } from '../support/yjs.ts';
 import { freePort, proxiedClient, startHaproxy, startRedis, startWebNode, startWorker, type Child, type ProxiedClient } from '../support/cluster.ts';
 import { createUser } from '../support/process.ts';
 import { createTestServices, type TestServices } from '../support/services.ts';

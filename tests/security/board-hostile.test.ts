@@ -10,8 +10,9 @@ import { putCard } from '../../src/lib/contract/board/board-doc.ts';
 import { addDays } from '../../src/lib/core/dates.ts';
 import type { Role } from '../../src/lib/contract/domain.ts';
 import { userCookie } from '../support/api.ts';
-import { addCard, boardClient, card, type BoardClient } from '../support/board.ts';
-import { eventually, startTestNode, type TestNode } from '../support/node.ts';
+import { addCard, boardClient, card, type BoardClient } from '../support/yjs.ts';
+import { startTestNode, type TestNode } from '../support/node.ts';
+import { waitForValue } from '../support/wait.ts';
 import { caseTable } from './harness.ts';
 
 let node: TestNode;
@@ -42,7 +43,7 @@ const storedBytes = async (board = 'main') =>
 /** An honest edit by the witness, waited for until it is stored: proves the moment under test passed. */
 async function honestEditLands(label: string): Promise<void> {
 	(card(witness, 'h1')!.get('notes') as Y.Text).insert(0, `${label};`);
-	await eventually(async () => (await storedBytes()).includes(label) && (await node.sql`select notes from commitments where id = 'h1'`)[0]?.notes.includes(label));
+	await waitForValue(async () => (await storedBytes()).includes(label) && (await node.sql`select notes from commitments where id = 'h1'`)[0]?.notes.includes(label));
 }
 
 function nothingLeaked(name: string): Promise<void> {
@@ -72,7 +73,7 @@ beforeAll(async () => {
 	witness = await fresh('ops');
 	witness.doc.on('update', () => witnessed.push(JSON.stringify(witness.doc.toJSON())));
 	addCard(witness, 'h1', { customer: 'Honest', sku: 'H-1', qty: 5, requestedDate: D(3), promisedDate: D(4), site: 'W', status: 'confirmed' });
-	await eventually(async () => (await node.sql`select 1 from commitments where id = 'h1'`)[0]);
+	await waitForValue(async () => (await node.sql`select 1 from commitments where id = 'h1'`)[0]);
 });
 afterAll(async () => {
 	table.print('Hostile board clients');
@@ -119,7 +120,7 @@ describe('hostile board edits through the official provider', () => {
 		}
 		const other = await fresh('ops', 'b2');
 		addCard(other, 'b2-own', { customer: 'Other board', sku: 'H-4', qty: 1, requestedDate: D(5) });
-		await eventually(async () => (await node.sql`select 1 from commitments where id = 'b2-own'`)[0]);
+		await waitForValue(async () => (await node.sql`select 1 from commitments where id = 'b2-own'`)[0]);
 		await refused('card id of another board', 'ops', /belongs to board b2/, (c) => addCard(c, 'b2-own', { customer: MARK, sku: 'H-4', qty: 1, requestedDate: D(5) }));
 		const still = await node.sql`select board_id, customer from commitments where id = 'b2-own'`;
 		expect(still[0]).toMatchObject({ boardId: 'b2', customer: 'Other board' });
@@ -132,7 +133,7 @@ describe('hostile board edits through the official provider', () => {
 		expect((await attacker.closed).code).toBe(4409);
 		expect(attacker.denials.join('\n')).toMatch(/site E is outside this board's sites/);
 		addCard(westWitness, 'w-in', { customer: 'Inside', sku: 'W-1', qty: 1, requestedDate: D(5), site: 'W' });
-		await eventually(async () => (await node.sql`select 1 from commitments where id = 'w-in'`)[0]);
+		await waitForValue(async () => (await node.sql`select 1 from commitments where id = 'w-in'`)[0]);
 		expect(card(westWitness, 'w-out')).toBeUndefined();
 		expect(await node.sql`select 1 from commitments where id = 'w-out'`).toHaveLength(0);
 		table.record({ channel: 'Yjs provider', attack: 'card site outside the board scope', target: 'ops', expected: '4409 + reason', got: `4409 ${attacker.denials.at(-1)?.slice(9, 70)}` });
@@ -209,7 +210,7 @@ describe('hostile board frames (raw y-protocols)', () => {
 
 		const gone = await fresh('sales');
 		(card(gone, 'h1')!.get('notes') as Y.Text).insert(0, 'sales was here;');
-		await eventually(async () => (card(witness, 'h1')!.get('notes') as Y.Text).toString().includes('sales was here'));
+		await waitForValue(async () => (card(witness, 'h1')!.get('notes') as Y.Text).toString().includes('sales was here'));
 		const goneId = gone.doc.clientID;
 		gone.destroy();
 		const squat = replica();
@@ -226,7 +227,7 @@ describe('hostile board frames (raw y-protocols)', () => {
 		const carrier = rawPeer('ops');
 		await carrier.ready;
 		carrier.ws.send(syncUpdate(first));
-		await eventually(async () => card(witness, 'gap1') !== undefined);
+		await waitForValue(async () => card(witness, 'gap1') !== undefined);
 		const late = await fresh('ops');
 		expect(late.doc.store.pendingStructs).toBeNull();
 		expect(JSON.stringify(late.doc.toJSON())).not.toContain(MARK);
@@ -260,7 +261,7 @@ describe('hostile presence', () => {
 	it('takes names and roles from the principal, and lets nobody set someone else\'s entry; viewers may show presence', async () => {
 		const viewer = await fresh('viewer');
 		viewer.provider.awareness.setLocalState({ user: { name: 'The CEO', email: 'ceo@evil', role: 'admin', color: '#000000' }, focus: { card: 'h1', field: 'qty', typing: true }, extra: MARK });
-		await eventually(async () => (witness.provider.awareness.getStates().get(viewer.doc.clientID) as { user?: { role?: string } } | undefined)?.user?.role === 'viewer');
+		await waitForValue(async () => (witness.provider.awareness.getStates().get(viewer.doc.clientID) as { user?: { role?: string } } | undefined)?.user?.role === 'viewer');
 		const state = witness.provider.awareness.getStates().get(viewer.doc.clientID) as Record<string, unknown>;
 		expect(state).toEqual({ user: { name: 'viewer', email: 'viewer@hostile.local', role: 'viewer', color: '#000000' }, focus: { card: 'h1', field: 'qty', typing: true } });
 
@@ -276,7 +277,7 @@ describe('hostile presence', () => {
 		await peer.ready;
 		peer.ws.send(encoding.toUint8Array(e));
 		viewer.provider.awareness.setLocalStateField('focus', { card: null, field: null, typing: false });
-		await eventually(async () => (witness.provider.awareness.getStates().get(viewer.doc.clientID) as { focus?: { card: unknown } })?.focus?.card === null);
+		await waitForValue(async () => (witness.provider.awareness.getStates().get(viewer.doc.clientID) as { focus?: { card: unknown } })?.focus?.card === null);
 		const states = [...witness.provider.awareness.getStates().values()].map((s) => JSON.stringify(s));
 		expect(states.some((s) => s.includes(MARK))).toBe(false);
 		peer.ws.close();

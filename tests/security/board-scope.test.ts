@@ -3,7 +3,7 @@
 // (refused with 4403 before any document byte) and REST (403), which sites a card may ship from,
 // card ids, and a display token that reaches its own wall and nothing else.
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AdminBoard } from '../../src/lib/contract/admin.ts';
 import type { CommitmentWithRisk } from '../../src/lib/contract/commitments.ts';
 import type { WallSnapshot } from '../../src/lib/contract/notifications.ts';
@@ -17,9 +17,10 @@ import { OUTBOX_CHANNEL } from '../../server/repositories/outbox.repository.ts';
 import { BoardsService } from '../../server/services/boards.service.ts';
 import { NotFoundError } from '../../server/services/errors.ts';
 import { D } from '../support/alerts.ts';
-import { eventually } from '../support/node.ts';
+import { waitForValue } from '../support/wait.ts';
 import { spawnTestNode, type SpawnedNode } from '../support/process.ts';
-import { appPages, appRoutes, limitedUser, outcome, yjsPeer } from '../support/scope.ts';
+import { appPages, appRoutes, limitedUser } from '../support/scope.ts';
+import { outcome, yjsPeer } from '../support/yjs.ts';
 import { caseTable } from './harness.ts';
 
 let node: SpawnedNode;
@@ -106,8 +107,7 @@ describe('the scope service the board guard calls', () => {
 		// Another node changes the scope: seen once the entry expires.
 		await node.db.sql`update boards set sites = '{B}' where id = 'ab'`;
 		expect(await boards.scopeOf('ab')).toEqual(['A', 'B']);
-		await new Promise((r) => setTimeout(r, 120));
-		expect(await boards.scopeOf('ab')).toEqual(['B']);
+		await vi.waitFor(async () => expect(await boards.scopeOf('ab')).toEqual(['B']), { timeout: 2000, interval: 20 });
 		// Its own admin change: seen at once.
 		const admin = { kind: 'user', userId: 'u', sessionId: 's', email: 'admin@scope.test', name: 'a', role: 'admin', sites: null } as const;
 		const slow = service(60_000);
@@ -173,7 +173,7 @@ describe('Yjs: who opens which board', () => {
 		enc.writeVarUint(e, 2);
 		enc.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc));
 		p.ws.send(enc.toUint8Array(e));
-		await eventually(async () => p.frames.some((f) => f[0] === MESSAGE_AUTH));
+		await waitForValue(async () => p.frames.some((f) => f[0] === MESSAGE_AUTH));
 		expect(await node.db.sql`select count(*)::int as n from board_updates where board_id = 'north'`).toEqual(before);
 		p.ws.close();
 	});
@@ -296,12 +296,14 @@ describe('a display token', () => {
 		for (const [topic, site, payload] of rows) await node.db.sql`insert into outbox (topic, site, payload) values (${topic}, ${site}, ${node.db.sql.json(payload)})`;
 		await node.db.sql`select pg_notify(${OUTBOX_CHANNEL}, 'new')`;
 		const expected = ['alert::A', 'position::A', 'commitment:north:A'];
-		await eventually(async () => expected.every((e) => got.includes(e)));
-		await new Promise((r) => setTimeout(r, 1500)); // a poll of the relay later, nothing else arrived
-		expect([...got].sort()).toEqual([...expected].sort());
+		// A row for this socket committed after the others: once it is here, the relay has passed them all.
+		await node.db.sql`insert into outbox (topic, site, payload) values ('alert', 'A', ${node.db.sql.json({ id: 'marker', site: 'A' })})`;
+		await node.db.sql`select pg_notify(${OUTBOX_CHANNEL}, 'new')`;
+		const withMarker = [...expected, 'alert::A'].sort();
+		await vi.waitFor(() => expect([...got].sort()).toEqual(withMarker), { timeout: 10_000 });
 		got.length = 0;
 		await s.emitWithAck('replay', { sinceSeq: seq });
-		expect(got.sort()).toEqual([...expected].sort());
+		expect(got.sort()).toEqual(withMarker);
 		s.disconnect();
 	});
 

@@ -134,11 +134,3 @@ export async function expectHealthy(node: TestNode): Promise<void> {
 	const res = await fetch(`${node.url}/healthz`);
 	expect(res.status).toBe(200);
 }
-
-export async function eventuallyTrue(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-	const until = Date.now() + ms;
-	while (!(await check())) {
-		if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 50));
-	}
-}

@@ -2,10 +2,10 @@
 // frames close only the offender, and a revoked session or token loses its open socket in seconds.
 import { randomBytes } from 'node:crypto';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
-import { caseTable, EVIL_ORIGIN, eventuallyTrue, expectHealthy, PASSWORD, signInCookie, snapshot, startHarness, type Harness } from './harness.ts';
+import { caseTable, EVIL_ORIGIN, expectHealthy, PASSWORD, signInCookie, snapshot, startHarness, type Harness } from './harness.ts';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 let h: Harness;
@@ -197,6 +197,6 @@ describe('Socket.IO revocation of open sockets', () => {
 			table.record({ channel: 'Socket.IO', attack: change, target: 'open socket', expected: 'io server disconnect', got: `${reason} after ${Date.now() - t0} ms` });
 			expect(reason).toBe('io server disconnect');
 		}
-		await eventuallyTrue(async () => (await fetch(`${h.node.url}/healthz`)).ok, 'healthz');
+		await vi.waitFor(async () => expect((await fetch(`${h.node.url}/healthz`)).ok, 'healthz').toBe(true), { timeout: 10_000 });
 	});
 });

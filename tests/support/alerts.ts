@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { sha256 } from '../../server/services/auth.service.ts';
 import { TokensRepository } from '../../server/repositories/tokens.repository.ts';
 import { addDays } from '../../src/lib/core/dates.ts';
-import { eventually, postEvents } from './node.ts';
+import { postEvents } from './node.ts';
+import { waitForValue } from './wait.ts';
 import type { SpawnedNode } from './process.ts';
 import type { TestServices } from './services.ts';
 
@@ -29,7 +30,7 @@ export async function postCommitment(node: SpawnedNode, cookie: string, body: Re
 }
 
 export async function settled(db: TestServices): Promise<void> {
-	await eventually(async () => {
+	await waitForValue(async () => {
 		const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from position_dirty where dirty_since is not null`;
 		return n === 0;
 	});

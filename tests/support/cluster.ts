@@ -6,10 +6,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { TEST_INGEST_TOKEN } from './node.ts';
+import { boardClient, type BoardClient } from './yjs.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -155,39 +153,15 @@ export async function startHaproxy(port: number, servers: Record<string, number>
 	return handle;
 }
 
-export interface ProxiedClient {
-	doc: Y.Doc;
-	provider: WebsocketProvider;
-	commitments: Y.Map<Y.Map<unknown>>;
-	computed: Y.Map<unknown>;
+export interface ProxiedClient extends BoardClient {
 	/** The server (HAProxy's name) the current connection landed on. */
 	servedBy(): string;
-	destroy(): void;
 }
 
 /** The official y-websocket provider through the proxy, signed in by cookie, noting which node serves it. */
 export function proxiedClient(proxyUrl: string, board: string, cookie: string): ProxiedClient {
-	if (process.getMaxListeners() < 100) process.setMaxListeners(100);
 	let servedBy = '';
-	class NotingWebSocket extends WebSocket {
-		constructor(url: string, protocols?: string | string[]) {
-			super(url, protocols, { headers: { cookie, origin: proxyUrl } });
-			this.on('upgrade', (res) => (servedBy = String(res.headers['x-served-by'] ?? '')));
-		}
-	}
-	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(`${proxyUrl.replace('http', 'ws')}/yjs`, board, doc, {
-		WebSocketPolyfill: NotingWebSocket as unknown as typeof globalThis.WebSocket,
-		disableBc: true,
-		// Reconnect promptly after a node dies (the default backs off up to 2.5 s).
-		maxBackoffTime: 300
-	});
-	return {
-		doc,
-		provider,
-		commitments: doc.getMap('commitments'),
-		computed: doc.getMap('computed'),
-		servedBy: () => (provider.wsconnected ? servedBy : ''),
-		destroy: () => provider.destroy()
-	};
+	// Reconnect promptly after a node dies (the default backs off up to 2.5 s).
+	const client = boardClient(proxyUrl, board, { cookie, maxBackoffTime: 300, onUpgrade: (res) => (servedBy = String(res.headers['x-served-by'] ?? '')) });
+	return { ...client, servedBy: () => (client.provider.wsconnected ? servedBy : '') };
 }

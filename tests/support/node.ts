@@ -56,19 +56,3 @@ export function postEvents(node: { url: string }, body: unknown, init: { token?:
 		body: init.raw ?? JSON.stringify(body)
 	});
 }
-
-/** Polls until `check` returns a truthy value or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, ms = 10_000, every = 50): Promise<T> {
-	const until = Date.now() + ms;
-	let last: unknown;
-	for (;;) {
-		try {
-			const v = await check();
-			if (v) return v;
-		} catch (err) {
-			last = err;
-		}
-		if (Date.now() > until) throw new Error(`condition not met in ${ms} ms${last ? `: ${String(last)}` : ''}`);
-		await new Promise((r) => setTimeout(r, every));
-	}
-}

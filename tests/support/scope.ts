@@ -1,42 +1,12 @@
-// Helpers of the board-scope suite: raw Yjs peers that record every frame, users limited to sites,
-// and the list of every HTTP route the app serves (read from Express itself, so new routes count).
+// Helpers of the board-scope suite: users limited to sites, and the list of every HTTP route the app
+// serves (read from Express itself, so new routes count). Its Yjs peers are in ./yjs.ts.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHttpApp } from '../../server/http/app.ts';
 import { createLogger } from '../../server/logger.ts';
 import type { Role } from '../../src/lib/contract/domain.ts';
-import { WebSocket } from 'ws';
 import { sessionCookie } from './alerts.ts';
 import { createUser, type SpawnedNode } from './process.ts';
-
-export interface YjsPeer {
-	ws: WebSocket;
-	frames: Uint8Array[];
-	/** The first frame from the server: the board was loaded and the peer let in. */
-	answered: Promise<void>;
-	closed: Promise<{ code: number; reason: string }>;
-}
-
-/** A bare WebSocket on `/yjs/<board>` (cookie or `?token=`), as any client could open it. */
-export function yjsPeer(url: string, board: string, auth: { cookie?: string; token?: string }): YjsPeer {
-	const query = auth.token ? `?token=${encodeURIComponent(auth.token)}` : '';
-	const ws = new WebSocket(`${url.replace('http', 'ws')}/yjs/${board}${query}`, { headers: auth.cookie ? { cookie: auth.cookie } : {}, origin: url });
-	const frames: Uint8Array[] = [];
-	let answer!: () => void;
-	const answered = new Promise<void>((resolve) => (answer = resolve));
-	ws.on('message', (d) => {
-		frames.push(new Uint8Array(d as Buffer));
-		answer();
-	});
-	ws.on('error', () => {});
-	const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-	return { ws, frames, answered, closed };
-}
-
-/** Whether the peer was let in (a first frame) or refused (its close code), whichever comes first. */
-export function outcome(p: YjsPeer): Promise<'open' | number> {
-	return Promise.race([p.answered.then(() => 'open' as const), p.closed.then((c) => c.code)]);
-}
 
 /** A signed-in user who follows `sites` (null: every site). */
 export async function limitedUser(node: SpawnedNode, email: string, role: Role, sites: string[] | null): Promise<string> {

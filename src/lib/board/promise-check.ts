@@ -1,4 +1,5 @@
 import type { PromiseCheckResponse } from '$lib/contract/commitments';
+import { api } from '$lib/api-client';
 import type { IsoDate } from '$lib/contract/domain';
 
 export interface PromiseQuestion {
@@ -12,14 +13,7 @@ export interface PromiseQuestion {
 
 /** "Can I promise 40 × SKU by the 14th?" through POST /api/promise-check. */
 export async function checkPromise(q: PromiseQuestion, signal?: AbortSignal): Promise<PromiseCheckResponse> {
-	const res = await fetch('/api/promise-check', {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(q),
-		signal
-	});
-	if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `promise check failed (${res.status})`);
-	return (await res.json()) as PromiseCheckResponse;
+	return api('POST /api/promise-check', { body: q, signal });
 }
 
 /** The answer in one line: "40 by the 14th: yes from WEST; EAST only from the 21st". */

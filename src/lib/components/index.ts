@@ -9,3 +9,5 @@ export { default as ConnectionIndicator } from './ConnectionIndicator.svelte';
 export { theme, applyTheme, isWallPath, type Theme } from './theme.svelte';
 export { toast } from 'svelte-sonner';
 export { default as ShellActions } from './ShellActions.svelte';
+export { default as FilterBar } from './FilterBar.svelte';
+export { filterHref, optionsOf, siteOptions, type FilterField } from './filter-bar';

@@ -1,11 +1,12 @@
+import { api, ApiFailure } from '$lib/api-client';
+
 /** `POST /api/alerts/:id/ack` from the app (same origin, session cookie). */
 export async function acknowledgeAlert(id: string): Promise<{ ok: true } | { ok: false; status: number; error: string }> {
 	try {
-		const res = await fetch(`/api/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST' });
-		if (res.ok) return { ok: true };
-		const body = (await res.json().catch(() => ({}))) as { error?: string };
-		return { ok: false, status: res.status, error: body.error ?? res.statusText };
-	} catch {
-		return { ok: false, status: 0, error: 'the server cannot be reached' };
+		await api('POST /api/alerts/:id/ack', { params: { id } });
+		return { ok: true };
+	} catch (err) {
+		if (!(err instanceof ApiFailure)) throw err;
+		return { ok: false, status: err.status, error: err.status === 0 ? 'the server cannot be reached' : err.message };
 	}
 }

@@ -1,6 +1,7 @@
 import { getContext, setContext } from 'svelte';
 import { toast } from 'svelte-sonner';
-import type { NotificationPrefs, NotificationState } from '$lib/contract/notifications';
+import { api } from '$lib/api-client';
+import type { NotificationPrefs } from '$lib/contract/notifications';
 import type { AlertMessage } from '$lib/contract/socket-events';
 import { concerns, pendingAfterReplay, summarise, SUMMARY_THRESHOLD, toastAction } from '$lib/core/notify';
 import type { LiveFeed } from '$lib/realtime/live-feed.svelte';
@@ -47,11 +48,9 @@ export class NotificationCenter {
 
 	async start(): Promise<void> {
 		const gen = ++this.generation;
-		const res = await fetch('/api/me/notifications').catch(() => null);
 		// Signed out, or not a person (tokens get no toasts by preference): nothing to do.
-		if (!res?.ok || gen !== this.generation) return;
-		const state = (await res.json()) as NotificationState;
-		if (gen !== this.generation) return;
+		const state = await api('GET /api/me/notifications').catch(() => null);
+		if (!state || gen !== this.generation) return;
 		this.prefs = state.prefs;
 		this.canAck = state.canAck;
 		this.tabs = new TabCoordinator(`pb-toasts:${state.user.email}`, (m) => this.onTab(m), () => this.render());

@@ -3,7 +3,7 @@
 // stored board (snapshot plus update log, folded) must hold each one once the fault has passed.
 import type postgres from 'postgres';
 import * as Y from 'yjs';
-import { boardClient, type BoardClient } from '../../support/board.ts';
+import { boardClient, type BoardClient } from '../../support/yjs.ts';
 
 export class BoardEditor {
 	readonly typed: string[] = [];
