@@ -5,6 +5,7 @@ import { ingestBench, recomputeBench, reportIngest, reportRecompute } from './in
 import { fanoutBench, reportFanout } from './fanout.bench.ts';
 import { reportSkus, skusBench } from './skus.bench.ts';
 import { boardBench, reportBoard } from './board.bench.ts';
+import { boardTableBench, reportBoardTable } from './board-table.bench.ts';
 import { cpus, loadavg } from 'node:os';
 import { writeLatest, type Figure } from './results.ts';
 
@@ -42,6 +43,11 @@ if (want('fanout')) {
 	const r = await fanoutBench({ clients: Number(process.env.BENCH_CLIENTS ?? 1000), heapAt: [1000, 5000], rounds: Number(process.env.BENCH_ROUNDS ?? 30) });
 	results.fanout = r;
 	console.log(reportFanout(r) + '\n');
+}
+if (want('board-table')) {
+	const r = boardTableBench({ sizes: [500, 5000], runs: Number(process.env.BENCH_TABLE_RUNS ?? 200) });
+	results.boardTable = r;
+	console.log(reportBoardTable(r, figures) + '\n');
 }
 
 mkdirSync('bench/results', { recursive: true });
