@@ -5,6 +5,7 @@ import { ingestBench, recomputeBench, reportIngest, reportRecompute } from './in
 import { fanoutBench, fanoutFigures, reportFanout } from './fanout.bench.ts';
 import { reportSkus, skusBench } from './skus.bench.ts';
 import { boardBench, reportBoard } from './board.bench.ts';
+import { boardTableBench, reportBoardTable } from './board-table.bench.ts';
 import { cpus, loadavg } from 'node:os';
 import { writeLatest, type Figure } from './results.ts';
 
@@ -43,6 +44,11 @@ if (want('fanout')) {
 	results.fanout = r;
 	figures.push(...fanoutFigures(r));
 	console.log(reportFanout(r) + '\n');
+}
+if (want('board-table')) {
+	const r = boardTableBench({ sizes: [500, 5000], runs: Number(process.env.BENCH_TABLE_RUNS ?? 200) });
+	results.boardTable = r;
+	console.log(reportBoardTable(r, figures) + '\n');
 }
 
 mkdirSync('bench/results', { recursive: true });

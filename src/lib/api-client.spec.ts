@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureOf, requestOf } from './api-client';
+import { failureOf, requestOf } from './api-client.ts';
 
 describe('requestOf', () => {
 	it('fills and encodes each parameter and appends the query', () => {

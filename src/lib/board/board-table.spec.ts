@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ComputedEntry } from '$lib/contract/board';
 import { REQUEST_MARK } from '$lib/contract/options';
-import { moveRow, sortRows, tableItems, toRow, weekOf, type TableItem, type TableRow } from './board-table.ts';
-import type { BoardCard } from './board-store.svelte';
+import { moveRow, sortRows, tableItems, toRow, weekOf, type GroupBy, type SortKey, type TableItem, type TableRow } from './board-table.ts';
+import type { TableCard as BoardCard } from './board-table.ts';
 
 const verdict = (risk: ComputedEntry['risk']): ComputedEntry => ({ risk, shortQty: risk === 'short' ? 5 : 0, earliestDate: null, checkedAt: '2026-12-01T00:00:00Z' });
 const card = (id: string, v: Partial<BoardCard> = {}): BoardCard => ({ id, customer: `C ${id}`, sku: 'S', qty: 1, requestedDate: '2026-12-10', status: 'confirmed', ...v });
@@ -50,7 +50,7 @@ describe('the board table rows', () => {
 			status: fc.constantFrom('requested', 'confirmed', 'shipped', 'cancelled')
 		});
 		fc.assert(
-			fc.property(fc.array(arbCard, { maxLength: 40 }), fc.constantFrom('customer', 'site', 'qty', 'promisedDate', 'status') as fc.Arbitrary<'customer'>, fc.boolean(), fc.constantFrom('none', 'customer', 'site', 'week') as fc.Arbitrary<'site'>, (cards, key, asc, group) => {
+			fc.property(fc.array(arbCard, { maxLength: 40 }), fc.constantFrom<SortKey>('customer', 'site', 'qty', 'promisedDate', 'status'), fc.boolean(), fc.constantFrom<GroupBy>('none', 'customer', 'site', 'week'), (cards, key, asc, group) => {
 				const rows: TableRow[] = cards.map((c, i) => toRow(card(`c${i}`, c as Partial<BoardCard>), verdict('ok')));
 				const items = tableItems(rows, { key, dir: asc ? 'asc' : 'desc' }, group);
 				const seen = items.filter((i) => i.kind === 'row').map((i) => i.row.id);

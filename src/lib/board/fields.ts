@@ -1,5 +1,5 @@
-import type { CardKey } from '$lib/contract/board';
-import type { CommitmentStatus } from '$lib/contract/domain';
+import type { CardKey } from '../contract/board.ts';
+import type { CommitmentStatus } from '../contract/domain.ts';
 
 export const FIELD_LABELS: Record<CardKey, string> = {
 	customer: 'Customer',

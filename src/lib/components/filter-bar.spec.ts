@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterHref, optionsOf, siteOptions } from './filter-bar';
+import { filterHref, optionsOf, siteOptions } from './filter-bar.ts';
 
 describe('filterHref', () => {
 	it('leaves empty values and defaults out of the URL', () => {

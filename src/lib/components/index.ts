@@ -10,4 +10,4 @@ export { theme, applyTheme, isWallPath, type Theme } from './theme.svelte';
 export { toast } from 'svelte-sonner';
 export { default as ShellActions } from './ShellActions.svelte';
 export { default as FilterBar } from './FilterBar.svelte';
-export { filterHref, optionsOf, siteOptions, type FilterField } from './filter-bar';
+export { filterHref, optionsOf, siteOptions, type FilterField } from './filter-bar.ts';

@@ -25,11 +25,12 @@ export async function loadBoard({ locals, url }: Pick<ServerLoadEvent, 'locals' 
 	const scope = await refusedAs(() => services.boards.open(p, boardId, { create: true }));
 	const sites = await services.catalog.sites();
 	// Demand signals show on the cards of their SKU×site; the page refreshes them while it is open.
-	const signals: BoardSignal[] = can(p, 'positions:read')
+	// null: this principal may not read them (a display token), so the page does not ask again.
+	const signals: BoardSignal[] | null = can(p, 'positions:read')
 		? (await services.signals.list(p, { limit: '5000' }))
 				.filter((s) => scope === null || scope.includes(s.site))
 				.map(({ id, sku, site, kind, customer, qty, per, startDate, endDate, note, createdBy, withdrawnAt }) => ({ id, sku, site, kind, customer, qty, per, startDate, endDate, note, createdBy, withdrawnAt }))
-		: [];
+		: null;
 	const user =
 		p.kind === 'user'
 			? { name: p.name, email: p.email, role: p.role }
