@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/lib/core/dates.ts';
-import { addCard, boardClient, card as docCard, type BoardClient } from '../support/board.ts';
+import { addCard, boardClient, card as docCard, type BoardClient } from '../support/yjs.ts';
 import { launchChromium, signIn } from '../support/browser.ts';
 import { postEvents } from '../support/node.ts';
 import { createUser, spawnTestNode, type SpawnedNode } from '../support/process.ts';

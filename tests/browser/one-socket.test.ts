@@ -1,10 +1,11 @@
 // One browser tab, one Socket.IO connection: the stock table's live positions and the person's alert
 // toasts share it. Real server in a child process, headless Chromium.
+import { waitForValue } from '../support/wait.ts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrangeSlip, sessionCookie } from '../support/alerts.ts';
 import { launchChromium, signIn } from '../support/browser.ts';
-import { eventually, postEvents } from '../support/node.ts';
+import { postEvents } from '../support/node.ts';
 import { createUser, spawnTestNode, type SpawnedNode } from '../support/process.ts';
 
 let node: SpawnedNode;
@@ -16,7 +17,7 @@ beforeAll(async () => {
 	await createUser(node.db, 'ops@test.local', 'ops');
 	ops = await sessionCookie(node, 'ops@test.local');
 	await postEvents(node, { id: 'one-seed', type: 'count', sku: 'ONE-1', site: 'S', qty: 40, at: '2026-11-01T08:00:00Z' });
-	await eventually(async () => (await node.db.sql`select 1 from positions where sku = 'ONE-1' and site = 'S' and on_hand = 40`).length === 1);
+	await waitForValue(async () => (await node.db.sql`select 1 from positions where sku = 'ONE-1' and site = 'S' and on_hand = 40`).length === 1);
 });
 afterAll(async () => {
 	await browser?.close();

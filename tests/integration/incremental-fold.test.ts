@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldFromScratch, type FoldCheckpoint, type LedgerState } from '../../src/lib/core/ledger.ts';
 import type { InventoryEvent } from '../../src/lib/contract/inventory-event.ts';
 import { startTestNode, type TestNode } from '../support/node.ts';
+import { pairKey } from '../../server/repositories/pair-key.ts';
 
 let node: TestNode;
 beforeAll(async () => {
@@ -80,7 +81,7 @@ describe('incremental fold from the stored checkpoint', () => {
 			folds.resumed += r.folds.resumed;
 			folds.scratch += r.folds.scratch;
 			for (const site of SITES) {
-				const all = await node.services.repos.events.forPosition(node.services_.sql, 'F', site);
+				const all = (await node.services_.sql.begin((tx) => node.repos.events.forPositions(tx, [{ sku: 'F', site }]))).get(pairKey({ sku: 'F', site })) ?? [];
 				// A site no event has reached yet has no position (and nothing to compare).
 				if (all.length === 0) continue;
 				const full = foldFromScratch(all, site);

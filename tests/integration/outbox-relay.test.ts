@@ -1,11 +1,12 @@
 // The relay's short paths keep seq order and lose nothing: rows it stamps itself are emitted without a
 // read, rows another stamper announces in its NOTIFY are emitted from the note, and a backlog larger
 // than one stamping batch is drained in order. Real node, Postgres, socket.io-client.
+import { waitForValue } from '../support/wait.ts';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientToServerEvents, PositionMessage, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
 import { OUTBOX_CHANNEL } from '../../server/repositories/outbox.repository.ts';
-import { eventually, startTestNode, type TestNode } from '../support/node.ts';
+import { startTestNode, type TestNode } from '../support/node.ts';
 
 let node: TestNode;
 let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -40,7 +41,7 @@ describe('outbox relay', () => {
 	it('drains a backlog of several stamping batches in seq order, every row once', async () => {
 		await appendRows('BIG-', 2500);
 		await node.services_.sql`select pg_notify(${OUTBOX_CHANNEL}, 'new')`;
-		await eventually(async () => got.filter((m) => m.sku.startsWith('BIG-')).length >= 2500, 20_000);
+		await waitForValue(async () => got.filter((m) => m.sku.startsWith('BIG-')).length >= 2500, 20_000);
 		const big = got.filter((m) => m.sku.startsWith('BIG-'));
 		expect(big).toHaveLength(2500);
 		expect(inOrder(big)).toBe(true);
@@ -49,9 +50,9 @@ describe('outbox relay', () => {
 	it('emits rows another stamper announced, from its note, in order after what came before', async () => {
 		await appendRows('NOTE-', 20);
 		// Stamped by someone else (another node, the webhook dispatcher): this node learns of them by NOTIFY.
-		const stamped = await node.services.repos.outbox.sequence();
+		const stamped = await node.repos.outbox.sequence();
 		expect(stamped.map((r) => r.payload.sku)).toEqual(Array.from({ length: 20 }, (_, i) => `NOTE-${i + 1}`));
-		await eventually(async () => got.filter((m) => m.sku.startsWith('NOTE-')).length >= 20);
+		await waitForValue(async () => got.filter((m) => m.sku.startsWith('NOTE-')).length >= 20);
 		expect(got.filter((m) => m.sku.startsWith('NOTE-')).map((m) => m.seq)).toEqual(stamped.map((r) => r.seq));
 		expect(inOrder(got)).toBe(true);
 	});

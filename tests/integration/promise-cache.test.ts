@@ -43,7 +43,7 @@ function random(seed: number) {
 /** What the check answered before it kept profiles: every input read afresh in one snapshot. */
 async function fresh(site: string) {
 	return node.services_.sql.begin('isolation level repeatable read read only', async (tx) => {
-		const repos = node.services.repos;
+		const repos = node.repos;
 		const state = (await repos.positions.ledgerState(tx, { sku: 'K', site })) as LedgerState | null;
 		const params = await repos.catalog.skuSiteParams('K', site, tx);
 		const commitments = await repos.commitments.openForPair(tx, 'K', site);
@@ -84,7 +84,7 @@ describe('promise check from kept profiles', () => {
 				await node.services_.sql`update sku_sites set safety_stock = ${int(0, 30)} where sku = 'K' and site = ${site}`;
 			}
 
-			const known = await node.services.repos.positions.sitesFor('K', null);
+			const known = await node.repos.positions.sitesFor('K', null);
 			for (let q = 0; q < 3; q++) {
 				const req = { qty: int(1, 80), date: addDays(today, int(-1, 20)) };
 				const one = await node.services.availability.promiseCheck(principal, { sku: 'K', site, ...req });

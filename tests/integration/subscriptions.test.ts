@@ -1,10 +1,11 @@
 // A tab subscribes to what it shows: positions of the sites and SKUs on screen, alerts of some sites.
 // Real node, real Postgres/Redis, socket.io-client as the tab.
+import { waitForValue } from '../support/wait.ts';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientToServerEvents, PositionMessage, ServerToClientEvents } from '../../src/lib/contract/socket-events.ts';
 import { SUBSCRIBE_MAX_SKUS } from '../../src/lib/contract/socket-events.ts';
-import { eventually, postEvents, startTestNode, type TestNode } from '../support/node.ts';
+import { postEvents, startTestNode, type TestNode } from '../support/node.ts';
 
 let node: TestNode;
 let opsCookie: string;
@@ -37,10 +38,10 @@ const at = '2026-11-01T08:00:00Z';
 beforeAll(async () => {
 	node = await startTestNode('subscriptions');
 	const hash = await node.services.auth.hashPassword('secret-pw');
-	await node.services.repos.users.upsert({ email: 'ops@sub.local', name: 'Ops', role: 'ops', passwordHash: hash });
-	const limited = await node.services.repos.users.upsert({ email: 'a-only@sub.local', name: 'Site A', role: 'ops', passwordHash: hash });
+	await node.repos.users.upsert({ email: 'ops@sub.local', name: 'Ops', role: 'ops', passwordHash: hash });
+	const limited = await node.repos.users.upsert({ email: 'a-only@sub.local', name: 'Site A', role: 'ops', passwordHash: hash });
 	await node.services_.sql`insert into sites (code, name) values ('A', 'A'), ('B', 'B') on conflict do nothing`;
-	await node.services_.sql.begin((tx) => node.services.repos.users.setSites(tx, limited, ['A']));
+	await node.services_.sql.begin((tx) => node.repos.users.setSites(tx, limited, ['A']));
 	opsCookie = await signIn('ops@sub.local');
 	siteACookie = await signIn('a-only@sub.local');
 });
@@ -62,9 +63,9 @@ describe('subscribe with positions and alerts narrowed', () => {
 		]);
 		// Once the unfiltered socket has all three, one more X@A event is sequenced after them; a socket
 		// receives in seq order, so when the narrow one has it, it has had its chance at every other row.
-		await eventually(async () => wide.positions.filter((m) => m.sku.startsWith('SUB-')).length >= 3);
+		await waitForValue(async () => wide.positions.filter((m) => m.sku.startsWith('SUB-')).length >= 3);
 		await postEvents(node, { id: 'sub-3b', type: 'receipt', sku: 'SUB-X', site: 'A', qty: 1, at });
-		await eventually(async () => narrow.positions.find((m) => m.onHand === 6));
+		await waitForValue(async () => narrow.positions.find((m) => m.onHand === 6));
 		expect(narrow.positions.map((m) => [m.sku, m.site, m.onHand])).toEqual([['SUB-X', 'A', 5], ['SUB-X', 'A', 6]]);
 
 		// A replay honours the same narrowing.
@@ -89,9 +90,9 @@ describe('subscribe with positions and alerts narrowed', () => {
 		expect(await narrow.socket.emitWithAck('subscribe', { topics: ['alert'], alerts: { sites: ['A'] } })).toEqual({ topics: ['alert'], alerts: { sites: ['A'] } });
 		// A shipment from nothing on a SKU with a lead time projects a stockout: an alert at that site.
 		await postEvents(node, { id: 'sub-al-b', type: 'shipment', sku: 'SUB-AL', site: 'B', qty: 5, at });
-		await eventually(async () => all.find((m) => m.site === 'B'));
+		await waitForValue(async () => all.find((m) => m.site === 'B'));
 		await postEvents(node, { id: 'sub-al-a', type: 'shipment', sku: 'SUB-AL', site: 'A', qty: 5, at });
-		await eventually(async () => alerts.find((m) => m.site === 'A'));
+		await waitForValue(async () => alerts.find((m) => m.site === 'A'));
 		expect(alerts.filter((m) => m.site !== 'A')).toEqual([]);
 		narrow.socket.disconnect();
 		wide.socket.disconnect();
@@ -110,9 +111,9 @@ describe('subscribe with positions and alerts narrowed', () => {
 			{ id: 'sub-4', type: 'receipt', sku: 'SUB-Z', site: 'B', qty: 1, at },
 			{ id: 'sub-5', type: 'receipt', sku: 'SUB-Z', site: 'A', qty: 2, at }
 		]);
-		await eventually(async () => wide.positions.filter((m) => m.sku === 'SUB-Z').length >= 2);
+		await waitForValue(async () => wide.positions.filter((m) => m.sku === 'SUB-Z').length >= 2);
 		await postEvents(node, { id: 'sub-5b', type: 'receipt', sku: 'SUB-V', site: 'A', qty: 1, at });
-		await eventually(async () => c.positions.find((m) => m.sku === 'SUB-V'));
+		await waitForValue(async () => c.positions.find((m) => m.sku === 'SUB-V'));
 		expect(c.positions.map((m) => [m.sku, m.site])).toEqual([['SUB-Z', 'A'], ['SUB-V', 'A']]);
 
 		// An allowed narrowing to site A and SKU SUB-Z for the limited user.
@@ -123,9 +124,9 @@ describe('subscribe with positions and alerts narrowed', () => {
 			{ id: 'sub-7', type: 'receipt', sku: 'SUB-W', site: 'A', qty: 1, at },
 			{ id: 'sub-8', type: 'receipt', sku: 'SUB-Z', site: 'A', qty: 1, at }
 		]);
-		await eventually(async () => wide.positions.filter((m) => m.sku === 'SUB-Z' || m.sku === 'SUB-W').length >= 5);
+		await waitForValue(async () => wide.positions.filter((m) => m.sku === 'SUB-Z' || m.sku === 'SUB-W').length >= 5);
 		await postEvents(node, { id: 'sub-9', type: 'receipt', sku: 'SUB-Z', site: 'A', qty: 1, at });
-		await eventually(async () => c.positions.find((m) => m.sku === 'SUB-Z' && m.onHand === 4));
+		await waitForValue(async () => c.positions.find((m) => m.sku === 'SUB-Z' && m.onHand === 4));
 		expect(c.positions.map((m) => [m.sku, m.site, m.onHand])).toEqual([['SUB-Z', 'A', 3], ['SUB-Z', 'A', 4]]);
 		c.socket.disconnect();
 		wide.socket.disconnect();

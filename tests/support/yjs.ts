@@ -7,7 +7,7 @@ import * as authProtocol from 'y-protocols/auth';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { putCard } from '../../src/lib/board/board-doc.ts';
+import { putCard } from '../../src/lib/contract/board/board-doc.ts';
 import type { CardValues } from '../../src/lib/contract/board.ts';
 
 export interface YjsAuth {
