@@ -10,7 +10,7 @@ import { fmt, sample, summary } from './stats.ts';
 const TOKEN = 'bench-ingest-token-0123456789abcdef';
 
 /** BullMQ no-op stream on the same Redis: the ceiling any job-per-pair design can reach here. */
-async function bullmqBaseline(redisUrl: string, prefix: string, jobs: number) {
+export async function bullmqBaseline(redisUrl: string, prefix: string, jobs: number) {
 	const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
 	const queue = new Queue('noop', { connection, prefix });
 	let done = 0;

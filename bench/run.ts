@@ -5,6 +5,7 @@ import { ingestBench, recomputeBench, reportIngest, reportRecompute } from './in
 import { fanoutBench, reportFanout } from './fanout.bench.ts';
 import { reportSkus, skusBench } from './skus.bench.ts';
 import { boardBench, reportBoard } from './board.bench.ts';
+import { reportSustained, sustainedBench, sustainedFigures } from './sustained.bench.ts';
 import { cpus, loadavg } from 'node:os';
 import { writeLatest, type Figure } from './results.ts';
 
@@ -25,6 +26,17 @@ if (want('ingest')) {
 	const r = await ingestBench({ batches: Number(process.env.BENCH_BATCHES ?? 40), pairs: 1000 });
 	results.ingest = r;
 	console.log(reportIngest(r) + '\n');
+}
+if (want('sustained')) {
+	const r = await sustainedBench({
+		rates: (process.env.BENCH_SUSTAINED_RATES ?? '2000,5000,10000,15000').split(',').map(Number),
+		seconds: Number(process.env.BENCH_SUSTAINED_SECONDS ?? 60),
+		pairs: 1000,
+		posters: 2
+	});
+	results.sustained = r;
+	figures.push(...sustainedFigures(r));
+	console.log(reportSustained(r) + '\n');
 }
 
 if (want('skus')) {

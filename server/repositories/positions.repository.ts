@@ -18,6 +18,8 @@ export interface DirtyPair {
 	lateFrom: Date | null;
 	/** The fold checkpoint the stored position came from (unchecked JSON); null: none yet. */
 	fold: unknown;
+	/** When the stored position was written (null: none yet). */
+	writtenAt: Date | null;
 	exists: boolean;
 	numbers: PositionNumbers;
 }
@@ -68,14 +70,14 @@ export class PositionsRepository {
 	 */
 	async dirtyGens(tx: TxSql, keys: PairKey[]): Promise<Map<string, DirtyPair>> {
 		const rows = await tx<(PositionNumbers & PairKey & Omit<DirtyPair, 'numbers'>)[]>`
-			select d.sku, d.site, d.dirty_gen, d.late_from, p.fold, p.sku is not null as exists, coalesce(p.on_hand, 0) as on_hand,
+			select d.sku, d.site, d.dirty_gen, d.late_from, p.fold, p.updated_at as written_at, p.sku is not null as exists, coalesce(p.on_hand, 0) as on_hand,
 				coalesce(p.allocated, 0) as allocated, coalesce(p.inbound, 0) as inbound,
 				coalesce(p.backordered, 0) as backordered, coalesce(p.available, 0) as available
 			from position_dirty d left join positions p on p.sku = d.sku and p.site = d.site
 			where (d.sku, d.site) in (select * from unnest(${tx.array(keys.map((k) => k.sku))}::text[], ${tx.array(keys.map((k) => k.site))}::text[]))
 		`;
 		return new Map(
-			rows.map(({ sku, site, dirtyGen, lateFrom, fold, exists, ...numbers }) => [pairKey({ sku, site }), { dirtyGen, lateFrom, fold, exists, numbers }])
+			rows.map(({ sku, site, dirtyGen, lateFrom, fold, writtenAt, exists, ...numbers }) => [pairKey({ sku, site }), { dirtyGen, lateFrom, fold, writtenAt, exists, numbers }])
 		);
 	}
 
