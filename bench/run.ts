@@ -1,9 +1,9 @@
 // `npm run bench`: every figure is printed beside a baseline measured in the same run, because the
 // machine is shared and absolute numbers drift. Results also go to bench/results/<time>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { ingestBench, recomputeBench, reportIngest, reportRecompute } from './ingest.bench.ts';
+import { ingestBench, ingestFigures, recomputeBench, recomputeFigures, reportIngest, reportRecompute } from './ingest.bench.ts';
 import { fanoutBench, reportFanout } from './fanout.bench.ts';
-import { reportSkus, skusBench } from './skus.bench.ts';
+import { reportSkus, skusBench, skusFigures } from './skus.bench.ts';
 import { boardBench, reportBoard } from './board.bench.ts';
 import { reportSustained, sustainedBench, sustainedFigures } from './sustained.bench.ts';
 import { cpus, loadavg } from 'node:os';
@@ -20,11 +20,13 @@ results.figures = figures;
 if (want('recompute')) {
 	const r = await recomputeBench(30);
 	results.recompute = r;
+	figures.push(...recomputeFigures(r));
 	console.log(reportRecompute(r) + '\n');
 }
 if (want('ingest')) {
 	const r = await ingestBench({ batches: Number(process.env.BENCH_BATCHES ?? 40), pairs: 1000 });
 	results.ingest = r;
+	figures.push(...ingestFigures(r));
 	console.log(reportIngest(r) + '\n');
 }
 if (want('sustained')) {
@@ -42,6 +44,7 @@ if (want('sustained')) {
 if (want('skus')) {
 	const r = await skusBench({ skus: Number(process.env.BENCH_SKUS ?? 100_000), runs: 30 });
 	results.skus = r;
+	figures.push(...skusFigures(r));
 	console.log(reportSkus(r) + '\n');
 }
 
