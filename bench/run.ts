@@ -6,6 +6,7 @@ import { fanoutBench, reportFanout } from './fanout.bench.ts';
 import { reportSkus, skusBench, skusFigures } from './skus.bench.ts';
 import { boardBench, reportBoard } from './board.bench.ts';
 import { reportSustained, sustainedBench, sustainedFigures } from './sustained.bench.ts';
+import { durableBench, durableFigures, reportDurable } from './durable.bench.ts';
 import { cpus, loadavg } from 'node:os';
 import { writeLatest, type Figure } from './results.ts';
 
@@ -39,6 +40,12 @@ if (want('sustained')) {
 	results.sustained = r;
 	figures.push(...sustainedFigures(r));
 	console.log(reportSustained(r) + '\n');
+}
+if (want('durable')) {
+	const r = await durableBench({ edits: Number(process.env.BENCH_DURABLE_EDITS ?? 200), feedRate: Number(process.env.BENCH_DURABLE_FEED ?? 2000), clients: Number(process.env.BENCH_DURABLE_CLIENTS ?? 500) });
+	results.durable = r;
+	figures.push(...durableFigures(r));
+	console.log(reportDurable(r) + '\n');
 }
 
 if (want('skus')) {

@@ -17,7 +17,7 @@ const TOKEN = 'bench-sustained-token-0123456789abcdef';
 const LAG_TARGET_MS = 1_000;
 
 /** Starts the posters, waits until each is loaded, then gives them one start instant. */
-async function posters(jobs: PosterJob[]): Promise<{ startAt: number; reports: Promise<PosterReport[]> }> {
+export async function posters(jobs: PosterJob[]): Promise<{ startAt: number; reports: Promise<PosterReport[]> }> {
 	const children = jobs.map((job) => fork(fileURLToPath(new URL('./sustained.poster.ts', import.meta.url)), [JSON.stringify(job)], { execArgv: ['--import', 'tsx'] }));
 	const reports = children.map(
 		(child) =>
@@ -41,6 +41,10 @@ export async function sustainedBench(opts: { rates: number[]; seconds: number; p
 			REDIS_PREFIX: svc.redisPrefix, INGEST_TOKEN: TOKEN, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', WORKER_CONCURRENCY: '100'
 		});
 		const node = await startNode(config, createLogger(config.logLevel), { web: true, workers: true, app: false });
+		// The feed's SKUs and sites exist already, as in a running system: no on-the-fly registration
+		// (and its insert contention) in the first seconds of the measurement.
+		await svc.sql`insert into sites (code, name) select 'S' || g, 'S' || g from generate_series(0, 3) g on conflict do nothing`;
+		await svc.sql`insert into skus (code, name) select 'SKU-' || g, 'SKU-' || g from generate_series(0, 249) g on conflict do nothing`;
 		const noopJobsPerSecond = await bullmqBaseline(svc.redisUrl, `${svc.redisPrefix}-noop`, 20_000);
 		let lags: number[] = [];
 		node.services.recompute.onFolded((received) => {
