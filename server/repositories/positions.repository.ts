@@ -102,11 +102,17 @@ export class PositionsRepository {
 	/** markClean for many pairs; returns the keys that are now clean. */
 	async markCleanMany(tx: TxSql, gens: (PairKey & { gen: number })[]): Promise<Set<string>> {
 		if (gens.length === 0) return new Set();
+		// Rows are locked in key order first, as markDirty takes them: an update in whatever order the join
+		// yields deadlocked with concurrent ingests under a sustained feed.
 		const rows = await tx<(PairKey & { clean: boolean })[]>`
 			update position_dirty d set clean_gen = x.gen,
 				dirty_since = case when d.dirty_gen = x.gen then null else d.dirty_since end,
 				late_from = case when d.dirty_gen = x.gen then null else d.late_from end
-			from json_to_recordset(${tx.json(gens as never)}::json) as x(sku text, site text, gen bigint)
+			from (
+				select p.sku, p.site, g.gen from position_dirty p
+				join json_to_recordset(${tx.json(gens as never)}::json) as g(sku text, site text, gen bigint) on p.sku = g.sku and p.site = g.site
+				order by p.sku, p.site for update of p
+			) x
 			where d.sku = x.sku and d.site = x.site
 			returning d.sku, d.site, d.dirty_gen = x.gen as clean
 		`;
