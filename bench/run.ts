@@ -1,11 +1,13 @@
 // `npm run bench`: every figure is printed beside a baseline measured in the same run, because the
 // machine is shared and absolute numbers drift. Results also go to bench/results/<time>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { ingestBench, recomputeBench, reportIngest, reportRecompute } from './ingest.bench.ts';
+import { ingestBench, ingestFigures, recomputeBench, recomputeFigures, reportIngest, reportRecompute } from './ingest.bench.ts';
 import { fanoutBench, fanoutFigures, reportFanout } from './fanout.bench.ts';
-import { reportSkus, skusBench } from './skus.bench.ts';
+import { reportSkus, skusBench, skusFigures } from './skus.bench.ts';
 import { boardBench, reportBoard } from './board.bench.ts';
 import { boardTableBench, reportBoardTable } from './board-table.bench.ts';
+import { reportSustained, sustainedBench, sustainedFigures } from './sustained.bench.ts';
+import { durableBench, durableFigures, reportDurable } from './durable.bench.ts';
 import { cpus, loadavg } from 'node:os';
 import { writeLatest, type Figure } from './results.ts';
 
@@ -20,17 +22,37 @@ results.figures = figures;
 if (want('recompute')) {
 	const r = await recomputeBench(30);
 	results.recompute = r;
+	figures.push(...recomputeFigures(r));
 	console.log(reportRecompute(r) + '\n');
 }
 if (want('ingest')) {
 	const r = await ingestBench({ batches: Number(process.env.BENCH_BATCHES ?? 40), pairs: 1000 });
 	results.ingest = r;
+	figures.push(...ingestFigures(r));
 	console.log(reportIngest(r) + '\n');
+}
+if (want('sustained')) {
+	const r = await sustainedBench({
+		rates: (process.env.BENCH_SUSTAINED_RATES ?? '2000,5000,10000,15000').split(',').map(Number),
+		seconds: Number(process.env.BENCH_SUSTAINED_SECONDS ?? 60),
+		pairs: 1000,
+		posters: 2
+	});
+	results.sustained = r;
+	figures.push(...sustainedFigures(r));
+	console.log(reportSustained(r) + '\n');
+}
+if (want('durable')) {
+	const r = await durableBench({ edits: Number(process.env.BENCH_DURABLE_EDITS ?? 200), feedRate: Number(process.env.BENCH_DURABLE_FEED ?? 2000), clients: Number(process.env.BENCH_DURABLE_CLIENTS ?? 500) });
+	results.durable = r;
+	figures.push(...durableFigures(r));
+	console.log(reportDurable(r) + '\n');
 }
 
 if (want('skus')) {
 	const r = await skusBench({ skus: Number(process.env.BENCH_SKUS ?? 100_000), runs: 30 });
 	results.skus = r;
+	figures.push(...skusFigures(r));
 	console.log(reportSkus(r) + '\n');
 }
 

@@ -13,6 +13,8 @@ export interface StoredEvent {
 	eta: string | null;
 	toSite: string | null;
 	commitment: string | null;
+	/** When it was stored (the ingest transaction's start): where its lag to a position starts. */
+	receivedAt: Date;
 }
 
 export interface InsertedEvent {
@@ -66,11 +68,11 @@ export class EventsRepository {
 			with k as (select * from unnest(${tx.array(keys.map((k) => k.sku))}::text[], ${tx.array(keys.map((k) => k.site))}::text[],
 				${tx.array(since)}::timestamptz[]) as k(sku, site, since))
 			select e.id, e.type, e.sku, e.site, e.qty, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
-				e.po, e.eta, e.to_site, e.commitment, k.site as pair_site
+				e.po, e.eta, e.to_site, e.commitment, e.received_at, k.site as pair_site
 			from k join inventory_events e on e.sku = k.sku and e.site = k.site and e.at >= k.since
 			union all
 			select e.id, e.type, e.sku, e.site, e.qty, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
-				e.po, e.eta, e.to_site, e.commitment, k.site as pair_site
+				e.po, e.eta, e.to_site, e.commitment, e.received_at, k.site as pair_site
 			from k join inventory_events e on e.sku = k.sku and e.to_site = k.site and e.at >= k.since
 		`;
 		const grouped = groupByPair(rows, (r) => ({ sku: r.sku, site: r.pairSite }));

@@ -18,6 +18,8 @@ export interface DirtyPair {
 	lateFrom: Date | null;
 	/** The fold checkpoint the stored position came from (unchecked JSON); null: none yet. */
 	fold: unknown;
+	/** When the stored position was written (null: none yet). */
+	writtenAt: Date | null;
 	exists: boolean;
 	numbers: PositionNumbers;
 }
@@ -68,14 +70,14 @@ export class PositionsRepository {
 	 */
 	async dirtyGens(tx: TxSql, keys: PairKey[]): Promise<Map<string, DirtyPair>> {
 		const rows = await tx<(PositionNumbers & PairKey & Omit<DirtyPair, 'numbers'>)[]>`
-			select d.sku, d.site, d.dirty_gen, d.late_from, p.fold, p.sku is not null as exists, coalesce(p.on_hand, 0) as on_hand,
+			select d.sku, d.site, d.dirty_gen, d.late_from, p.fold, p.updated_at as written_at, p.sku is not null as exists, coalesce(p.on_hand, 0) as on_hand,
 				coalesce(p.allocated, 0) as allocated, coalesce(p.inbound, 0) as inbound,
 				coalesce(p.backordered, 0) as backordered, coalesce(p.available, 0) as available
 			from position_dirty d left join positions p on p.sku = d.sku and p.site = d.site
 			where (d.sku, d.site) in (select * from unnest(${tx.array(keys.map((k) => k.sku))}::text[], ${tx.array(keys.map((k) => k.site))}::text[]))
 		`;
 		return new Map(
-			rows.map(({ sku, site, dirtyGen, lateFrom, fold, exists, ...numbers }) => [pairKey({ sku, site }), { dirtyGen, lateFrom, fold, exists, numbers }])
+			rows.map(({ sku, site, dirtyGen, lateFrom, fold, writtenAt, exists, ...numbers }) => [pairKey({ sku, site }), { dirtyGen, lateFrom, fold, writtenAt, exists, numbers }])
 		);
 	}
 
@@ -100,11 +102,17 @@ export class PositionsRepository {
 	/** markClean for many pairs; returns the keys that are now clean. */
 	async markCleanMany(tx: TxSql, gens: (PairKey & { gen: number })[]): Promise<Set<string>> {
 		if (gens.length === 0) return new Set();
+		// Rows are locked in key order first, as markDirty takes them: an update in whatever order the join
+		// yields deadlocked with concurrent ingests under a sustained feed.
 		const rows = await tx<(PairKey & { clean: boolean })[]>`
 			update position_dirty d set clean_gen = x.gen,
 				dirty_since = case when d.dirty_gen = x.gen then null else d.dirty_since end,
 				late_from = case when d.dirty_gen = x.gen then null else d.late_from end
-			from json_to_recordset(${tx.json(gens as never)}::json) as x(sku text, site text, gen bigint)
+			from (
+				select p.sku, p.site, g.gen from position_dirty p
+				join json_to_recordset(${tx.json(gens as never)}::json) as g(sku text, site text, gen bigint) on p.sku = g.sku and p.site = g.site
+				order by p.sku, p.site for update of p
+			) x
 			where d.sku = x.sku and d.site = x.site
 			returning d.sku, d.site, d.dirty_gen = x.gen as clean
 		`;

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { AlertsRepository } from '../repositories/alerts.repository.ts';
 import type { CatalogRepository } from '../repositories/catalog.repository.ts';
 import type { CommitmentsRepository } from '../repositories/commitments.repository.ts';
-import type { EventsRepository } from '../repositories/events.repository.ts';
+import type { EventsRepository, StoredEvent } from '../repositories/events.repository.ts';
 import type { OutboxEntry, OutboxRepository } from '../repositories/outbox.repository.ts';
 import { applyAlertPlan, type AlertPlan } from './alerts.outbox.ts';
 import { pairKey as keyOf, type PairKey } from '../repositories/pair-key.ts';
@@ -34,6 +34,13 @@ export interface RecomputeResult {
 	folds: { resumed: number; scratch: number };
 }
 
+/**
+ * How far behind the latest event time a pair's fold checkpoint stays. Events this close to the
+ * newest are folded again on each recompute (a few per pair), so a feed whose events arrive up to
+ * this much out of order never forces a fold from scratch; an older straggler does.
+ */
+export const FOLD_SLACK_MS = 10_000;
+
 // A pair that keeps being dirtied under us is left dirty for the next job or the sweep.
 const MAX_PASSES = 5;
 
@@ -45,7 +52,18 @@ const MAX_PASSES = 5;
  * job is delivered, which is what at-least-once delivery needs.
  */
 export class RecomputeService {
+	private readonly foldListeners = new Set<(receivedAt: Date[]) => void>();
+
 	constructor(private readonly d: RecomputeDeps) {}
+
+	/**
+	 * Calls `cb` after each committed pass with when each event it newly folded in was stored: the
+	 * lag from ingest to position, for the sustained-ingest bench. Returns the unsubscribe.
+	 */
+	onFolded(cb: (receivedAt: Date[]) => void): () => void {
+		this.foldListeners.add(cb);
+		return () => this.foldListeners.delete(cb);
+	}
 
 	recompute(key: PairKey): Promise<RecomputeResult> {
 		return this.recomputeMany([key]);
@@ -55,7 +73,9 @@ export class RecomputeService {
 		let pending = [...new Map(keys.map((k) => [keyOf(k), k])).values()].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
 		const folds = { resumed: 0, scratch: 0 };
 		for (let pass = 1; pass <= MAX_PASSES; pass++) {
-			const clean = await this.d.sql.begin((tx) => this.pass(tx, pending, folds));
+			const received: Date[] = [];
+			const clean = await this.d.sql.begin((tx) => this.pass(tx, pending, folds, received));
+			for (const cb of this.foldListeners) cb(received);
 			pending = pending.filter((k) => !clean.has(keyOf(k)));
 			if (pending.length === 0) return { passes: pass, stillDirty: 0, folds };
 		}
@@ -65,15 +85,22 @@ export class RecomputeService {
 
 	/**
 	 * Each pair's ledger, folded on from the checkpoint its position was written with: only events
-	 * from the checkpoint's cursor on are read. A pair whose new events include one that sorts before
-	 * the cursor (it arrived late) is folded from scratch, so the result always equals the full fold.
+	 * from the checkpoint's `until` on are read. A pair that was sent an event older than that since
+	 * (late_from, set in the ingest's transaction) is folded from scratch, so the result always equals
+	 * the full fold.
 	 */
-	private async fold(tx: TxSql, keys: PairKey[], gens: Map<string, DirtyPair>, folds: RecomputeResult['folds']): Promise<Map<string, FoldResult>> {
+	private async fold(
+		tx: TxSql,
+		keys: PairKey[],
+		gens: Map<string, DirtyPair>,
+		folds: RecomputeResult['folds'],
+		received: Date[]
+	): Promise<Map<string, FoldResult<StoredEvent>>> {
 		const resumable = new Map<string, FoldCheckpoint>();
 		for (const key of keys) {
 			const g = gens.get(keyOf(key))!;
 			const cp = checkpointOf(g.fold);
-			if (cp && !(cp.last && g.lateFrom && g.lateFrom.getTime() < cp.last.ms)) resumable.set(keyOf(key), cp);
+			if (cp && !(cp.until !== null && g.lateFrom && g.lateFrom.getTime() < cp.until)) resumable.set(keyOf(key), cp);
 		}
 		const events = await this.d.events.forPositions(
 			tx,
@@ -82,12 +109,12 @@ export class RecomputeService {
 				return { ...k, since: cp ? resumeFrom(cp) : null };
 			})
 		);
-		const out = new Map<string, FoldResult>();
+		const out = new Map<string, FoldResult<StoredEvent>>();
 		const again: PairKey[] = [];
 		for (const key of keys) {
 			const k = keyOf(key);
 			const cp = resumable.get(k);
-			const r = cp ? foldOnto(cp, events.get(k) ?? [], key.site) : foldFromScratch(events.get(k) ?? [], key.site);
+			const r = cp ? foldOnto(cp, events.get(k) ?? [], key.site, FOLD_SLACK_MS) : foldFromScratch(events.get(k) ?? [], key.site, FOLD_SLACK_MS);
 			if (r) out.set(k, r);
 			else again.push(key);
 			if (r && cp) folds.resumed++;
@@ -95,12 +122,20 @@ export class RecomputeService {
 		}
 		if (again.length) {
 			const all = await this.d.events.forPositions(tx, again);
-			for (const key of again) out.set(keyOf(key), foldFromScratch(all.get(keyOf(key)) ?? [], key.site));
+			for (const key of again) out.set(keyOf(key), foldFromScratch(all.get(keyOf(key)) ?? [], key.site, FOLD_SLACK_MS));
+		}
+		if (this.foldListeners.size) {
+			for (const key of keys) {
+				const k = keyOf(key);
+				// A resumed fold took in only new events; a fold from scratch, whatever came after the last write.
+				const since = resumable.has(k) && !again.includes(key) ? null : gens.get(k)!.writtenAt;
+				for (const e of out.get(k)!.applied) if (!since || e.receivedAt > since) received.push(e.receivedAt);
+			}
 		}
 		return out;
 	}
 
-	private async pass(tx: TxSql, keys: PairKey[], folds: RecomputeResult['folds']): Promise<Set<string>> {
+	private async pass(tx: TxSql, keys: PairKey[], folds: RecomputeResult['folds'], received: Date[]): Promise<Set<string>> {
 		// Positions, risks and alerts are derived from durable rows: if a crash loses this commit, the
 		// dirty marks stay and the sweep recomputes. Not waiting for the WAL flush keeps workers parallel.
 		await tx`set local synchronous_commit = off`;
@@ -111,7 +146,7 @@ export class RecomputeService {
 		const todo = keys.filter((k) => gens.has(keyOf(k)));
 		if (todo.length === 0) return new Set(keys.map(keyOf));
 		const [ledgers, params, commitments, alerts, signals] = await Promise.all([
-			this.fold(tx, todo, gens, folds),
+			this.fold(tx, todo, gens, folds, received),
 			this.d.catalog.paramsFor(tx, todo),
 			this.d.commitments.openForPairs(tx, todo),
 			this.d.alerts.liveForPairs(tx, todo),
@@ -164,6 +199,6 @@ export class RecomputeService {
 /** A stored checkpoint as the fold wrote it; anything else (none yet, an older shape) folds from scratch. */
 function checkpointOf(v: unknown): FoldCheckpoint | null {
 	const cp = v as FoldCheckpoint | null;
-	return cp && typeof cp === 'object' && Array.isArray(cp.ties) && typeof cp.onHand === 'number' && Array.isArray(cp.poLines) ? cp : null;
+	return cp && typeof cp === 'object' && 'until' in cp && typeof cp.onHand === 'number' && Array.isArray(cp.poLines) ? cp : null;
 }
 

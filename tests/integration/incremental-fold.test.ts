@@ -1,9 +1,10 @@
 // The recompute folds each SKU×site on from the checkpoint stored with its position. Whatever order
-// events arrive in (late ones, same-millisecond ties, transfers between the pairs, redelivery), the
-// stored ledger and checkpoint must equal the full fold of every stored event.
+// events arrive in (late ones within and beyond the slack, same-millisecond ties, transfers between the
+// pairs, redelivery), the stored ledger and checkpoint must equal the full fold of every stored event.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldFromScratch, type FoldCheckpoint, type LedgerState } from '../../src/lib/core/ledger.ts';
 import type { InventoryEvent } from '../../src/lib/contract/inventory-event.ts';
+import { FOLD_SLACK_MS } from '../../server/services/recompute.service.ts';
 import { startTestNode, type TestNode } from '../support/node.ts';
 import { pairKey } from '../../server/repositories/pair-key.ts';
 
@@ -84,7 +85,7 @@ describe('incremental fold from the stored checkpoint', () => {
 				const all = (await node.services_.sql.begin((tx) => node.repos.events.forPositions(tx, [{ sku: 'F', site }]))).get(pairKey({ sku: 'F', site })) ?? [];
 				// A site no event has reached yet has no position (and nothing to compare).
 				if (all.length === 0) continue;
-				const full = foldFromScratch(all, site);
+				const full = foldFromScratch(all, site, FOLD_SLACK_MS);
 				const got = await stored(site);
 				expect(got.state, `seed ${seed}, round ${round}, site ${site}`).toEqual(full.state);
 				expect(got.fold, `seed ${seed}, round ${round}, site ${site}`).toEqual(full.checkpoint);

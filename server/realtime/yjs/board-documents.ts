@@ -71,7 +71,7 @@ export class BoardDocuments {
 			store: options.store,
 			log: options.log,
 			unloadGraceMs: options.unloadGraceMs ?? 30_000,
-			flushDelayMs: options.flushDelayMs ?? 100,
+			flushDelayMs: options.flushDelayMs ?? 0,
 			compactAfterUpdates: options.compactAfterUpdates ?? 500,
 			retryBaseMs: options.retryBaseMs ?? 200,
 			retryMaxMs: options.retryMaxMs ?? 10_000,

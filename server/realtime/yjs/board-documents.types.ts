@@ -133,7 +133,12 @@ export interface BoardDocumentsOptions {
 	log: Logger;
 	/** How long a board without connections stays loaded (default 30 s). */
 	unloadGraceMs?: number;
-	/** How long accepted updates wait to be saved together (default 100 ms). */
+	/**
+	 * How long accepted updates wait to be saved together (default 0: saved at once). Updates that
+	 * arrive while a save is running are saved together right after it, so batching comes from the
+	 * database's own pace; a fixed wait only added its length to every edit's way to Postgres
+	 * (issue 12: edit → row p50 215 → 54 ms under the feed).
+	 */
 	flushDelayMs?: number;
 	/** Update rows after which the board is folded into its snapshot (default 500). */
 	compactAfterUpdates?: number;

@@ -65,31 +65,31 @@ describe('ledger fold', () => {
 		);
 	});
 
-	// What the recompute does with the checkpoint it stored: resume when no arrival sorts before it,
-	// else fold from scratch. Ids are unique (the store's primary key keeps the first copy).
-	function resume(cp: FoldCheckpoint | null, stored: LedgerEvent[], arrived: LedgerEvent[], site: string) {
+	// What the recompute does with the checkpoint it stored: resume when nothing older than its `until`
+	// arrived, else fold from scratch. Ids are unique (the store's primary key keeps the first copy).
+	function resume(cp: FoldCheckpoint | null, stored: LedgerEvent[], arrived: LedgerEvent[], site: string, slack: number) {
 		const lateFrom = Math.min(...arrived.map((e) => Date.parse(e.at)));
-		if (!cp || (cp.last && lateFrom < cp.last.ms)) return { how: 'scratch', r: foldFromScratch(stored, site) };
+		if (!cp || (cp.until !== null && lateFrom < cp.until)) return { how: 'scratch', r: foldFromScratch(stored, site, slack) };
 		const from = resumeFrom(cp);
 		const window = from === null ? stored : stored.filter((e) => Date.parse(e.at) >= Date.parse(from));
-		const r = foldOnto(JSON.parse(JSON.stringify(cp)) as FoldCheckpoint, window, site);
-		return r ? { how: 'resumed', r } : { how: 'scratch', r: foldFromScratch(stored, site) };
+		const r = foldOnto(JSON.parse(JSON.stringify(cp)) as FoldCheckpoint, window, site, slack);
+		return r ? { how: 'resumed', r } : { how: 'scratch', r: foldFromScratch(stored, site, slack) };
 	}
 
-	it('folding on from a checkpoint equals the full fold, whatever the arrival order and batching', () => {
+	it('folding on from a checkpoint equals the full fold, whatever the arrival order, batching and slack', () => {
 		const arrivals = fc.array(fc.array(eventArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 });
 		const hows = new Set<string>();
 		fc.assert(
-			fc.property(arrivals, fc.constantFrom('A', 'B'), (batches, site) => {
+			fc.property(arrivals, fc.constantFrom('A', 'B'), fc.constantFrom(0, 60_000, 600_000), (batches, site, slack) => {
 				const stored = new Map<string, LedgerEvent>();
 				let cp: FoldCheckpoint | null = null;
 				for (const batch of batches) {
 					const arrived = batch.filter((e) => !stored.has(e.id) && stored.set(e.id, e));
 					if (arrived.length === 0) continue;
 					const all = [...stored.values()];
-					const { how, r } = resume(cp, all, arrived, site);
+					const { how, r } = resume(cp, all, arrived, site, slack);
 					hows.add(how);
-					const full = foldFromScratch(all, site);
+					const full = foldFromScratch(all, site, slack);
 					expect(r.state).toEqual(foldLedger(all, site));
 					expect(r.checkpoint).toEqual(full.checkpoint);
 					cp = r.checkpoint;
@@ -101,17 +101,14 @@ describe('ledger fold', () => {
 		expect([...hows].sort()).toEqual(['resumed', 'scratch']);
 	});
 
-	it('a resumed fold refuses an arrival that sorts before its cursor instead of folding it in late', () => {
-		const a = { id: 'a', type: 'receipt' as const, sku: 'S', site: 'A', qty: 5, at: '2026-03-01T10:00:00.000Z' };
-		const b = { id: 'b', type: 'count' as const, sku: 'S', site: 'A', qty: 1, at: '2026-03-01T10:00:00.000Z' };
-		const cp = foldFromScratch([b], 'A').checkpoint!;
-		// Same millisecond, but 'a' sorts before 'b': applying it after the count would be wrong.
-		expect(foldOnto(cp, [a, b], 'A')).toBeNull();
-		expect(foldFromScratch([a, b], 'A').state.onHand).toBe(1);
-		// An event of an earlier millisecond is never in a window read from the cursor: refused too.
-		expect(foldOnto(cp, [{ ...a, at: '2026-03-01T09:00:00.000Z' }, b], 'A')).toBeNull();
-		const later = { ...a, id: 'c', at: '2026-03-01T11:00:00.000Z' };
-		expect(foldOnto(cp, [b, later], 'A')?.state.onHand).toBe(6);
+	it('a checkpoint covers exactly the events before its until; a window reaching further back is refused', () => {
+		const e = (id: string, minute: number, qty: number) => ({ id, type: 'receipt' as const, sku: 'S', site: 'A', qty, at: new Date(Date.UTC(2026, 2, 1, 10, minute)).toISOString() });
+		const { checkpoint } = foldFromScratch([e('a', 0, 1), e('b', 5, 2), e('c', 10, 4)], 'A', 5 * 60_000);
+		// until = 10:10 − 5 min = 10:05: a is in, b (at 10:05) and c are folded again on resume.
+		expect(checkpoint).toMatchObject({ until: Date.UTC(2026, 2, 1, 10, 5), onHand: 1 });
+		expect(foldOnto(checkpoint!, [e('b', 5, 2), e('c', 10, 4), e('d', 7, 8)], 'A', 5 * 60_000)?.state.onHand).toBe(15);
+		expect(foldOnto(checkpoint!, [e('z', 4, 8), e('b', 5, 2), e('c', 10, 4)], 'A', 5 * 60_000)).toBeNull();
+		// A larger slack than the checkpoint was saved with would need events it already folded in.
+		expect(foldOnto(checkpoint!, [e('b', 5, 2), e('c', 10, 4)], 'A', 10 * 60_000)).toBeNull();
 	});
 });
-

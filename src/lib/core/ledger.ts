@@ -188,7 +188,7 @@ class Fold {
 	}
 
 	/** Everything the fold needs to go on later, with maps as entry lists sorted by key (stable JSON). */
-	save(): Omit<FoldCheckpoint, 'last' | 'ties'> {
+	save(): Omit<FoldCheckpoint, 'until' | 'maxMs'> {
 		const byKey = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 		return {
 			onHand: this.onHand,
@@ -249,23 +249,17 @@ export function foldLedger(events: readonly LedgerEvent[], site: string): Ledger
 	return fold.state();
 }
 
-/** Where a fold stands: the sort key of the last event it took in. */
-export interface FoldCursor {
-	ms: number;
-	at: string;
-	id: string;
-	/** The content tie-break of compareKeyed. */
-	key: string;
-}
-
 /**
- * A fold that can go on: its internal state plus the cursor it covers. It covers every event that
- * sorts at or before `last`; `ties` names the events folded at `last.ms`, because a read that
- * resumes from that millisecond sees them again. Plain JSON, so it is stored beside the position.
+ * A fold that can go on: the fold's internal state over exactly the events whose time is before
+ * `until` (epoch ms), where `until` trails the latest event time seen (`maxMs`) by the slack the fold
+ * was asked for. Events at or after `until` are folded again on every resume, so one that arrives a
+ * little late (within the slack) never forces a fold from scratch. Plain JSON, stored beside the
+ * position; a pure function of the set of events, like the fold itself.
  */
 export interface FoldCheckpoint {
-	last: FoldCursor | null;
-	ties: string[];
+	/** null: no event folded yet. */
+	until: number | null;
+	maxMs: number | null;
 	onHand: number;
 	backorders: BackorderChunk[];
 	poLines: InboundLine[];
@@ -275,65 +269,55 @@ export interface FoldCheckpoint {
 	lastEventAt: string | null;
 }
 
-export interface FoldResult {
+export interface FoldResult<E extends LedgerEvent = LedgerEvent> {
 	state: LedgerState;
+	/** The events this fold took in, in fold order (all of them from scratch; the window when resumed). */
+	applied: E[];
 	/** null when the fold cannot be resumed (an event time that does not parse): fold in full next time. */
 	checkpoint: FoldCheckpoint | null;
 }
 
-const cursorOf = (k: Keyed): FoldCursor => ({ ms: k.ms, at: k.e.at, id: k.e.id, key: stableKey(k.e) });
-
-/** compareKeyed of an event against a cursor (both have a parsed time). */
-function compareToCursor(k: Keyed, c: FoldCursor): number {
-	if (k.ms !== c.ms) return k.ms - c.ms;
-	if (k.e.at !== c.at) return k.e.at < c.at ? -1 : 1;
-	if (k.e.id !== c.id) return k.e.id < c.id ? -1 : 1;
-	const key = stableKey(k.e);
-	return key < c.key ? -1 : key > c.key ? 1 : 0;
+/** Folds ordered events onto `fold`, saving the checkpoint just before the first event at or after `until`. */
+function run<E extends LedgerEvent>(fold: Fold, keyed: Keyed[], site: string, maxMs: number | null, slackMs: number): FoldResult<E> {
+	const applied = keyed.map((k) => k.e as E);
+	if (keyed.some((k) => Number.isNaN(k.ms))) {
+		for (const k of keyed) fold.apply(k.e, site);
+		return { state: fold.state(), applied, checkpoint: null };
+	}
+	const until = maxMs === null ? null : maxMs - slackMs;
+	let saved: Omit<FoldCheckpoint, 'until' | 'maxMs'> | null = null;
+	for (const k of keyed) {
+		if (!saved && until !== null && k.ms >= until) saved = fold.save();
+		fold.apply(k.e, site);
+	}
+	return { state: fold.state(), applied, checkpoint: { until, maxMs, ...(saved ?? fold.save()) } };
 }
 
-function finish(fold: Fold, folded: Keyed[], prev: FoldCheckpoint | null): FoldResult {
-	const state = fold.state();
-	const lastNew = folded.at(-1);
-	if (!lastNew) return { state, checkpoint: prev ? { ...prev, ...fold.save() } : { last: null, ties: [], ...fold.save() } };
-	if (Number.isNaN(lastNew.ms)) return { state, checkpoint: null };
-	const carried = prev?.last && prev.last.ms === lastNew.ms ? prev.ties : [];
-	const ties = [...carried, ...folded.filter((k) => k.ms === lastNew.ms).map((k) => k.e.id)].sort();
-	return { state, checkpoint: { last: cursorOf(lastNew), ties, ...fold.save() } };
-}
-
-/** foldLedger that also returns the checkpoint to resume from. */
-export function foldFromScratch(events: readonly LedgerEvent[], site: string): FoldResult {
-	const fold = new Fold();
+/** foldLedger that also returns the checkpoint to resume from, `slackMs` behind the latest event. */
+export function foldFromScratch<E extends LedgerEvent>(events: readonly E[], site: string, slackMs = 0): FoldResult<E> {
 	const keyed = orderKeyed(events);
-	for (const k of keyed) fold.apply(k.e, site);
-	return finish(fold, keyed, null);
+	const maxMs = keyed.length ? keyed[keyed.length - 1].ms : null;
+	return run(new Fold(), keyed, site, maxMs, slackMs);
 }
 
 /** The instant a resumed fold must read events from (inclusive); null: from the beginning. */
 export function resumeFrom(cp: FoldCheckpoint): string | null {
-	return cp.last ? new Date(cp.last.ms).toISOString() : null;
+	return cp.until === null ? null : new Date(cp.until).toISOString();
 }
 
 /**
- * Folds `events` onto a checkpoint. `events` must hold every stored event at or after
- * resumeFrom(cp) (ids are unique in the store); the ones the checkpoint already covers are
- * skipped. Returns null when one of them sorts before the checkpoint's cursor without having been
- * folded (it arrived late): the caller must fold from scratch. Whenever it returns a result, that
- * result equals foldFromScratch over the same history.
+ * Folds on from a checkpoint. `events` must be every stored event at or after resumeFrom(cp) (ids
+ * are unique in the store). Returns null when one of them is older than that (the caller read the
+ * wrong window): fold from scratch then. Otherwise the result equals foldFromScratch over the whole
+ * history with the same slack — provided no event older than `until` was stored since the checkpoint
+ * was written, which the caller checks (position_dirty.late_from).
  */
-export function foldOnto(cp: FoldCheckpoint, events: readonly LedgerEvent[], site: string): FoldResult | null {
-	const last = cp.last;
-	const ties = new Set(cp.ties);
-	const fresh: Keyed[] = [];
-	for (const k of orderKeyed(events)) {
-		if (Number.isNaN(k.ms)) return null;
-		if (last && k.ms < last.ms) return null;
-		if (last && k.ms === last.ms && ties.has(k.e.id)) continue;
-		if (last && compareToCursor(k, last) < 0) return null;
-		fresh.push(k);
-	}
-	const fold = Fold.load(cp);
-	for (const k of fresh) fold.apply(k.e, site);
-	return finish(fold, fresh, cp);
+export function foldOnto<E extends LedgerEvent>(cp: FoldCheckpoint, events: readonly E[], site: string, slackMs = 0): FoldResult<E> | null {
+	const keyed = orderKeyed(events);
+	if (cp.until !== null && keyed.some((k) => !(k.ms >= cp.until!))) return null;
+	const last = keyed.at(-1)?.ms;
+	const maxMs = last === undefined ? cp.maxMs : cp.maxMs === null ? last : Math.max(cp.maxMs, last);
+	// A checkpoint saved with a larger slack covers events the new one would not: start over.
+	if (cp.until !== null && maxMs !== null && maxMs - slackMs < cp.until) return null;
+	return run(Fold.load(cp), keyed, site, maxMs, slackMs);
 }
