@@ -6,11 +6,11 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
-import { putCard } from '../src/lib/board/board-doc.ts';
+import { putCard } from '../src/lib/contract/board/board-doc.ts';
 import { loadConfig } from '../server/config.ts';
 import { createLogger } from '../server/logger.ts';
 import { startNode } from '../server/node.ts';
-import { boardClient } from '../tests/support/board.ts';
+import { boardClient } from '../tests/support/yjs.ts';
 import { createTestServices } from '../tests/support/services.ts';
 import type { Figure } from './results.ts';
 import { fmt, sample, summary } from './stats.ts';
@@ -36,7 +36,7 @@ export async function durableBench(opts: { edits: number; feedRate: number; clie
 		const commit = summary(await sample(200, () => sql`insert into bench_commit (v) values (${Buffer.from('x')})`));
 
 		const passwordHash = await node.services.auth.hashPassword('bench-password');
-		await node.services.repos.users.upsert({ email: 'ops@bench.local', name: 'ops', role: 'ops', passwordHash });
+		await node.repos.users.upsert({ email: 'ops@bench.local', name: 'ops', role: 'ops', passwordHash });
 		const login = await fetch(`${node.url}/api/session`, {
 			method: 'POST', headers: { 'content-type': 'application/json', origin: node.url },
 			body: JSON.stringify({ email: 'ops@bench.local', password: 'bench-password' })
