@@ -74,7 +74,8 @@ function allowed(role: Role, e: Edit, model: Map<string, CardValues>): boolean {
 	switch (e.kind) {
 		case 'set':
 			if (!card || !e.valid) return false;
-			return card[e.field as keyof CardValues] === e.value || mayChange(role, e.field);
+			// An absent ops field reads as its initial null (OPS_INITIAL), so writing null there changes nothing.
+			return (card[e.field as keyof CardValues] ?? null) === (e.value ?? null) || mayChange(role, e.field);
 		case 'create':
 			return !card && e.valid && (role !== 'sales' || e.values.status === undefined);
 		case 'notes':
