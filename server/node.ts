@@ -30,7 +30,7 @@ import { WebhookQueue } from './webhooks/webhook.queue.ts';
 import { Metrics } from './metrics/metrics.registry.ts';
 import { registerSources } from './metrics/metrics.sources.ts';
 import { WebhookWorker } from './webhooks/webhook.worker.ts';
-import { WebhookDispatcher } from './webhooks/webhook.dispatcher.ts';
+import { WEBHOOK_SWEEP_MS, WebhookDispatcher } from './webhooks/webhook.dispatcher.ts';
 
 export interface NodeOptions {
 	web: boolean;
@@ -141,7 +141,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 	// jobs, outbox pruning, KPI history (kpi_daily) with the lifecycle_change catch-up.
 	const pruner = worker ? new OutboxPruner({ outbox: repos.outbox, retentionHours: config.outboxRetentionHours, log: log.child({ component: 'pruner' }) }) : null;
 	const maintenance =
-		worker && pruner ? new MaintenanceWorker({ connection: redis, prefix: config.redisPrefix, log: log.child({ component: 'maintenance' }), tasks: maintenanceTasks(worker, pruner, services, config, log) }) : null;
+		worker && pruner ? new MaintenanceWorker({ connection: redis, prefix: config.redisPrefix, log: log.child({ component: 'maintenance' }), tasks: maintenanceTasks(worker, pruner, dispatcher, services, config, log) }) : null;
 	maintenance?.start();
 
 	let http: Server | null = null;
@@ -265,7 +265,7 @@ export async function startNode(config: Config, log: Logger, opts: NodeOptions):
 const KPI_EVERY_MS = 10 * 60_000;
 
 /** What the maintenance scheduler runs; each is idempotent (re-adds, deletes by age, upserts, locked reconciles). */
-function maintenanceTasks(worker: RecomputeWorker, pruner: OutboxPruner, services: Services, config: Config, log: Logger): MaintenanceTask[] {
+function maintenanceTasks(worker: RecomputeWorker, pruner: OutboxPruner, dispatcher: WebhookDispatcher | null, services: Services, config: Config, log: Logger): MaintenanceTask[] {
 	const kpiLog = log.child({ component: 'kpi' });
 	return [
 		{ name: 'recompute-sweep', everyMs: config.sweepEveryMs, run: () => worker.sweep() },
@@ -277,6 +277,8 @@ function maintenanceTasks(worker: RecomputeWorker, pruner: OutboxPruner, service
 				await services.kpi.record().catch((err) => kpiLog.warn({ err }, 'recording KPIs failed'));
 				await services.lifecycle.sweep().catch((err) => kpiLog.warn({ err }, 'lifecycle alert sweep failed'));
 			}
-		}
+		},
+		// Deliveries left pending by a lost enqueue or a killed worker go back on the queue.
+		...(dispatcher ? [{ name: 'webhook-sweep', everyMs: WEBHOOK_SWEEP_MS, run: () => dispatcher.sweep() }] : [])
 	];
 }

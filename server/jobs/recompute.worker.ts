@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from '../logger.ts';
 import type { PositionsRepository } from '../repositories/positions.repository.ts';
 import type { RecomputeService } from '../services/recompute.service.ts';
+import { CoalescingRunner } from './coalescing-runner.ts';
 import { PairBatcher } from './pair-batcher.ts';
 import { tracePath, tracing } from '../metrics/path-trace.ts';
 import { RECOMPUTE_QUEUE, type QueueOptions, type RecomputeJob, type RecomputeQueue } from './queues.ts';
@@ -24,6 +25,10 @@ export class RecomputeWorker {
 	private readonly worker: Worker<RecomputeJob>;
 	private sweeping = false;
 	private readonly batcher: PairBatcher;
+	private closed = false;
+	/** Pairs whose job just completed, to check for events that arrived during its last pass. */
+	private readonly finished = new Map<string, { sku: string; site: string }>();
+	private readonly recheck: CoalescingRunner;
 
 	constructor(private readonly d: WorkerDeps) {
 		this.batcher = new PairBatcher(async (keys) => {
@@ -42,6 +47,20 @@ export class RecomputeWorker {
 			stalledInterval: 5_000
 		});
 		this.worker.on('failed', (job, err) => d.log.warn({ err, job: job?.id, attempts: job?.attemptsMade }, 'recompute failed'));
+		// An event stored after a job's last pass found its pair clean, but before the job completed,
+		// was enqueued under the same job id while that job was still active: a no-op. Without this
+		// check the pair would wait for the sweep (seconds); with it, it is enqueued again at once.
+		this.recheck = new CoalescingRunner(
+			() => this.requeueDirty(),
+			(err) => d.log.warn({ err }, 'recheck of finished pairs failed; the sweep catches up'),
+			() => !this.closed
+		);
+		this.worker.on('completed', (job) => {
+			const { sku, site } = job.data ?? ({} as RecomputeJob);
+			if (typeof sku !== 'string' || typeof site !== 'string') return;
+			this.finished.set(`${sku}\u0000${site}`, { sku, site });
+			this.recheck.kick();
+		});
 		this.worker.on('error', (err) => d.log.error({ err }, 'worker error'));
 	}
 
@@ -65,6 +84,13 @@ export class RecomputeWorker {
 		await this.batcher.submit({ sku, site });
 	}
 
+	private async requeueDirty(): Promise<void> {
+		const keys = [...this.finished.values()];
+		this.finished.clear();
+		const dirty = await this.d.positions.stillDirty(keys);
+		if (dirty.length) await this.d.queue.enqueue(dirty);
+	}
+
 	/** Re-enqueues pairs left dirty longer than a job should take: their job was lost. */
 	async sweep(): Promise<number> {
 		if (this.sweeping) return 0;
@@ -86,6 +112,8 @@ export class RecomputeWorker {
 	}
 
 	async close(): Promise<void> {
+		this.closed = true;
 		await this.worker.close();
+		await this.recheck.idle();
 	}
 }

@@ -160,6 +160,17 @@ export class PositionsRepository {
 		return rows.map((r) => r.site);
 	}
 
+	/** Which of `keys` are marked dirty now. */
+	async stillDirty(keys: PairKey[]): Promise<PairKey[]> {
+		if (keys.length === 0) return [];
+		return this.sql<PairKey[]>`
+			select d.sku, d.site from position_dirty d
+			join unnest(${this.sql.array(keys.map((k) => k.sku))}::text[], ${this.sql.array(keys.map((k) => k.site))}::text[]) as k(sku, site)
+				on d.sku = k.sku and d.site = k.site
+			where d.dirty_since is not null
+		`;
+	}
+
 	async dirtyOlderThan(seconds: number, limit: number): Promise<PairKey[]> {
 		return this.sql<PairKey[]>`
 			select sku, site from position_dirty

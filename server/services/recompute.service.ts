@@ -127,8 +127,9 @@ export class RecomputeService {
 		if (this.foldListeners.size) {
 			for (const key of keys) {
 				const k = keyOf(key);
-				// A resumed fold took in only new events; a fold from scratch, whatever came after the last write.
-				const since = resumable.has(k) && !again.includes(key) ? null : gens.get(k)!.writtenAt;
+				// Only what came after the position's last write is new: a resumed fold re-reads the last
+				// FOLD_SLACK_MS of events each time, and counting those again would inflate the lag.
+				const since = gens.get(k)!.writtenAt;
 				for (const e of out.get(k)!.applied) if (!since || e.receivedAt > since) received.push(e.receivedAt);
 			}
 		}

@@ -9,7 +9,8 @@ import type { WebhookQueue } from './webhook.queue.ts';
 
 const BATCH = 1000;
 const POLL_MS = 1000;
-const SWEEP_MS = 10_000;
+/** How often a maintenance job re-enqueues stalled deliveries (once per interval across worker processes). */
+export const WEBHOOK_SWEEP_MS = 10_000;
 /** A pending delivery this old with no job in Redis lost it (Redis flushed or the enqueue failed). */
 const STALE_SECONDS = 30;
 
@@ -42,7 +43,7 @@ export class WebhookDispatcher {
 		this.running = true;
 		const sub = await this.d.outbox.listen(() => this.kick());
 		this.unlisten = () => sub.unlisten();
-		this.timers.push(setInterval(() => this.kick(), POLL_MS), setInterval(() => void this.sweep(), SWEEP_MS));
+		this.timers.push(setInterval(() => this.kick(), POLL_MS));
 		for (const t of this.timers) t.unref();
 		this.kick();
 	}
