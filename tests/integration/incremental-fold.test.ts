@@ -7,6 +7,7 @@ import type { InventoryEvent } from '../../src/lib/contract/inventory-event.ts';
 import { FOLD_SLACK_MS } from '../../server/services/recompute.service.ts';
 import { startTestNode, type TestNode } from '../support/node.ts';
 import { pairKey } from '../../server/repositories/pair-key.ts';
+import { random } from '../support/random.ts';
 
 let node: TestNode;
 beforeAll(async () => {
@@ -15,18 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await node?.stop();
 });
-
-/** mulberry32: a seeded stream, so a failure names the seed that reproduces it. */
-function random(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const SITES = ['A', 'B'];
 const base = Date.UTC(2026, 10, 2, 8, 0, 0);

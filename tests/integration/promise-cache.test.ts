@@ -9,6 +9,7 @@ import type { InventoryEvent } from '../../src/lib/contract/inventory-event.ts';
 import { availabilityInput, EMPTY_LEDGER } from '../../server/services/availability.input.ts';
 import { api, userCookie } from '../support/api.ts';
 import { startTestNode, type TestNode } from '../support/node.ts';
+import { random } from '../support/random.ts';
 
 let node: TestNode;
 let sales: string;
@@ -28,17 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await node?.stop();
 });
-
-function random(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** What the check answered before it kept profiles: every input read afresh in one snapshot. */
 async function fresh(site: string) {

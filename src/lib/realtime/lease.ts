@@ -1,12 +1,5 @@
-import {
-	SUBSCRIBE_MAX_SITES,
-	SUBSCRIBE_MAX_SKUS,
-	type AlertMessage,
-	type CommitmentRiskMessage,
-	type OutboxTopic,
-	type PositionMessage,
-	type SubscribeRequest
-} from '$lib/contract/socket-events';
+import { SUBSCRIBE_MAX_SITES, SUBSCRIBE_MAX_SKUS, type OutboxTopic, type SubscribeRequest } from '$lib/contract/socket-events';
+import { FeedListeners, type SyncInfo } from './feed-listeners.ts';
 
 /** What one part of a page shows: its topics, and the sites/SKUs of positions and sites of alerts (absent: all). */
 export interface Interest {
@@ -15,8 +8,6 @@ export interface Interest {
 	alerts?: { sites?: string[] };
 }
 
-type Listener<T> = (msg: T, meta: { replayed: boolean }) => void;
-type SyncInfo = { replayed: number; truncated: boolean };
 
 /** The feed side a lease talks to (LiveFeed), kept narrow so a lease needs no socket. */
 export interface LeaseOwner {
@@ -28,26 +19,21 @@ export interface LeaseOwner {
  * One part of a page on the tab's shared socket: its interest, its listeners, and its own cursor, so
  * a replay asked for when it joined is news to it and old news (dropped) to the others.
  */
-export class Lease {
-	private readonly listeners = {
-		position: new Set<Listener<PositionMessage>>(),
-		alert: new Set<Listener<AlertMessage>>(),
-		commitment: new Set<Listener<CommitmentRiskMessage>>()
-	};
-	private readonly syncListeners = new Set<(info: SyncInfo) => void>();
-
+export class Lease extends FeedListeners {
 	constructor(
 		private readonly owner: LeaseOwner,
 		public interest: Interest,
 		/** The last seq this lease has seen (its data's seq when it joined). */
 		public since: number
-	) {}
+	) {
+		super();
+	}
 
 	/** Delivers `msg` if it is new to this lease; every topic moves the cursor (the socket's stream is in seq order). */
 	offer(topic: OutboxTopic, msg: { seq: number }, replayed: boolean): boolean {
 		if (msg.seq <= this.since) return false;
 		this.since = msg.seq;
-		for (const l of this.listeners[topic] as Set<Listener<typeof msg>>) l(msg, { replayed });
+		this.deliver(topic, msg, replayed);
 		return true;
 	}
 
@@ -56,7 +42,7 @@ export class Lease {
 	}
 
 	synced(info: SyncInfo): void {
-		for (const l of this.syncListeners) l(info);
+		this.announceSynced(info);
 	}
 
 	/** Shows something else now, with data loaded at `sinceSeq`: replays from there what the new interest adds. */
@@ -70,26 +56,6 @@ export class Lease {
 		this.owner.left(this);
 	}
 
-	onPosition(l: Listener<PositionMessage>): () => void {
-		this.listeners.position.add(l);
-		return () => this.listeners.position.delete(l);
-	}
-
-	onAlert(l: Listener<AlertMessage>): () => void {
-		this.listeners.alert.add(l);
-		return () => this.listeners.alert.delete(l);
-	}
-
-	onCommitment(l: Listener<CommitmentRiskMessage>): () => void {
-		this.listeners.commitment.add(l);
-		return () => this.listeners.commitment.delete(l);
-	}
-
-	/** After each completed replay of the shared socket; `truncated`: reload this lease's data. */
-	onSynced(l: (info: SyncInfo) => void): () => void {
-		this.syncListeners.add(l);
-		return () => this.syncListeners.delete(l);
-	}
 }
 
 /** Union of names, or undefined (= all) when any interest takes all or the union exceeds `cap`. */

@@ -1,29 +1,15 @@
 import { getContext, setContext } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
-import type {
-	AlertMessage,
-	ClientToServerEvents,
-	CommitmentRiskMessage,
-	OutboxTopic,
-	PositionMessage,
-	ServerToClientEvents,
-	SubscribeRequest
-} from '$lib/contract/socket-events';
+import type { ClientToServerEvents, OutboxTopic, ServerToClientEvents, SubscribeRequest } from '$lib/contract/socket-events';
+import { FeedListeners } from './feed-listeners.ts';
 import { Lease, unionOf, type Interest } from './lease.ts';
+
+export type { Listener, SyncInfo } from './feed-listeners.ts';
 
 export type ConnectionState = 'connected' | 'connecting' | 'disconnected';
 
-/** `replayed`: the message came in while catching up after a (re)connect, not live. */
-export type Listener<T> = (msg: T, meta: { replayed: boolean }) => void;
 type Topic = OutboxTopic;
 type Held = { topic: Topic; msg: { seq: number } };
-
-export interface SyncInfo {
-	/** Messages applied while catching up (after seq dedupe). */
-	replayed: number;
-	/** The server had pruned rows this client missed: reload the data, the replay was incomplete. */
-	truncated: boolean;
-}
 
 export interface LiveFeedOptions {
 	/** Reconnection backoff (socket.io's own, jittered by `jitter` ∈ [0, 1]). */
@@ -44,7 +30,7 @@ export interface LiveFeedOptions {
  * it shows and the seq its data was loaded at, and gets a Lease with a cursor of its own. The socket
  * subscribes to the union of the leases, and a lease that joins replays from its own seq.
  */
-export class LiveFeed {
+export class LiveFeed extends FeedListeners {
 	state = $state<ConnectionState>('connecting');
 	/** Epoch ms of the last message or successful replay. */
 	lastUpdateAt = $state<number | null>(null);
@@ -58,11 +44,6 @@ export class LiveFeed {
 	private held: Held[] | null = null;
 	private retryTimer: ReturnType<typeof setTimeout> | undefined;
 	private refusals = 0;
-	// Listener registries, not UI state: nothing renders from them.
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
-	private readonly listeners = { position: new Set<Listener<PositionMessage>>(), alert: new Set<Listener<AlertMessage>>(), commitment: new Set<Listener<CommitmentRiskMessage>>() };
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
-	private readonly syncListeners = new Set<(info: SyncInfo) => void>();
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private readonly leases = new Set<Lease>();
 	/** A replay asked for while one runs (the server runs one per socket): from this seq, after it. */
@@ -72,7 +53,9 @@ export class LiveFeed {
 	constructor(
 		private readonly auth?: { token: string },
 		private readonly opts: LiveFeedOptions = {}
-	) {}
+	) {
+		super();
+	}
 
 	/**
 	 * Shows `interest` from `sinceSeq` (the seq the caller's data was loaded at): connects the tab's
@@ -194,7 +177,7 @@ export class LiveFeed {
 			// A connect is as good as a beat: staleness restarts from here.
 			this.lastHeartbeatAt = Date.now();
 			const info = { replayed, truncated: answer.truncated === true };
-			for (const l of this.syncListeners) l(info);
+			this.announceSynced(info);
 			for (const l of this.leases) l.synced(info);
 			const again = this.replayAgainFrom;
 			this.replayAgainFrom = null;
@@ -214,30 +197,10 @@ export class LiveFeed {
 		if (msg.seq <= this.lastSeq) return news;
 		this.lastSeq = msg.seq;
 		this.lastUpdateAt = Date.now();
-		for (const l of this.listeners[topic] as Set<Listener<typeof msg>>) l(msg, { replayed });
+		this.deliver(topic, msg, replayed);
 		return true;
 	}
 
-	onPosition(l: Listener<PositionMessage>): () => void {
-		this.listeners.position.add(l);
-		return () => this.listeners.position.delete(l);
-	}
-
-	onAlert(l: Listener<AlertMessage>): () => void {
-		this.listeners.alert.add(l);
-		return () => this.listeners.alert.delete(l);
-	}
-
-	onCommitment(l: Listener<CommitmentRiskMessage>): () => void {
-		this.listeners.commitment.add(l);
-		return () => this.listeners.commitment.delete(l);
-	}
-
-	/** After each completed replay (every connect and reconnect). */
-	onSynced(l: (info: SyncInfo) => void): () => void {
-		this.syncListeners.add(l);
-		return () => this.syncListeners.delete(l);
-	}
 
 	disconnect(): void {
 		this.leases.clear();
