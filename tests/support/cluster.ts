@@ -30,12 +30,11 @@ export interface Child {
 	kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startChild(command: string, args: string[], env: Record<string, string>, ready: RegExp, what: string): Promise<Child & { match: RegExpExecArray }> {
-	const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-	let out = '';
-	const handle: Child = {
+/** A spawned process as the tests hold it: its output so far, and a kill that waits for the exit. */
+function childHandle(child: ChildProcess, output: () => string): Child {
+	return {
 		process: child,
-		output: () => out,
+		output,
 		kill(signal = 'SIGTERM') {
 			if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
 			return new Promise((resolve) => {
@@ -44,6 +43,12 @@ export function startChild(command: string, args: string[], env: Record<string, 
 			});
 		}
 	};
+}
+
+export function startChild(command: string, args: string[], env: Record<string, string>, ready: RegExp, what: string): Promise<Child & { match: RegExpExecArray }> {
+	const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	let out = '';
+	const handle = childHandle(child, () => out);
 	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out}`)), 40_000);
 		const onData = (chunk: Buffer) => {
@@ -128,17 +133,7 @@ export async function startHaproxy(port: number, servers: Record<string, number>
 	let out = '';
 	child.stdout.on('data', (c: Buffer) => (out += c.toString()));
 	child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-	const handle: Child = {
-		process: child,
-		output: () => out,
-		kill(signal = 'SIGTERM') {
-			if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-			return new Promise((resolve) => {
-				child.once('exit', (code) => resolve(code));
-				child.kill(signal);
-			});
-		}
-	};
+	const handle = childHandle(child, () => out);
 	// Up once every server answers its health check through it.
 	const until = Date.now() + 15_000;
 	const seen = new Set<string>();
