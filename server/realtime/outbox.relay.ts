@@ -116,8 +116,12 @@ export class OutboxRelay {
 		for (;;) {
 			const rows = await this.outbox.after(this.lastSeq, BATCH);
 			if (tracing()) this.traceRows(rows, woken);
-			for (const row of rows) this.broadcast(row);
-			if (rows.length) this.lastSeq = rows[rows.length - 1].seq;
+			for (const row of rows) {
+				// A note delivered while this read was in flight may have sent some of these already.
+				if (row.seq <= this.lastSeq) continue;
+				this.broadcast(row);
+				this.lastSeq = row.seq;
+			}
 			if (rows.length < BATCH) break;
 		}
 		// A full stamp may have left rows unsequenced, and our own NOTIFY will not wake us for them.

@@ -114,7 +114,7 @@ describe('subscribe with positions and alerts narrowed', () => {
 		await waitForValue(async () => wide.positions.filter((m) => m.sku === 'SUB-Z').length >= 2);
 		await postEvents(node, { id: 'sub-5b', type: 'receipt', sku: 'SUB-V', site: 'A', qty: 1, at });
 		await waitForValue(async () => c.positions.find((m) => m.sku === 'SUB-V'));
-		expect(c.positions.map((m) => [m.sku, m.site])).toEqual([['SUB-Z', 'A'], ['SUB-V', 'A']]);
+		expect(c.positions.map((m) => [m.sku, m.site]), JSON.stringify(c.positions)).toEqual([['SUB-Z', 'A'], ['SUB-V', 'A']]);
 
 		// An allowed narrowing to site A and SKU SUB-Z for the limited user.
 		expect(await c.socket.emitWithAck('subscribe', { topics: ['position'], positions: { skus: ['SUB-Z'] } })).toEqual({ topics: ['position'], positions: { sites: null, skus: ['SUB-Z'] } });
@@ -127,7 +127,7 @@ describe('subscribe with positions and alerts narrowed', () => {
 		await waitForValue(async () => wide.positions.filter((m) => m.sku === 'SUB-Z' || m.sku === 'SUB-W').length >= 5);
 		await postEvents(node, { id: 'sub-9', type: 'receipt', sku: 'SUB-Z', site: 'A', qty: 1, at });
 		await waitForValue(async () => c.positions.find((m) => m.sku === 'SUB-Z' && m.onHand === 4));
-		expect(c.positions.map((m) => [m.sku, m.site, m.onHand])).toEqual([['SUB-Z', 'A', 3], ['SUB-Z', 'A', 4]]);
+		expect(c.positions.map((m) => [m.sku, m.site, m.onHand]), JSON.stringify(c.positions)).toEqual([['SUB-Z', 'A', 3], ['SUB-Z', 'A', 4]]);
 		c.socket.disconnect();
 		wide.socket.disconnect();
 	});
